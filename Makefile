@@ -1,0 +1,38 @@
+# Two commands on a fresh machine (Python 3.11 and make, nothing else):
+#   make test    builds .venv from the pinned lock and runs every test
+#   make report  builds .venv and executes + renders every notebook
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+UV_VERSION := 0.13.9
+STAMP := $(VENV)/.installed
+
+.PHONY: test report lint lock lab bench clean
+
+$(STAMP): requirements.txt pyproject.toml
+	@echo ">> building $(VENV) from requirements.txt (pinned lock)"
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+	@$(BIN)/uv pip sync --quiet --python $(BIN)/python --compile-bytecode requirements.txt
+	@$(BIN)/uv pip install --quiet --python $(BIN)/python --compile-bytecode --no-deps -e .
+	@touch $(STAMP)
+
+test: $(STAMP)
+	$(BIN)/python -m ruff check analysis tests
+	$(BIN)/python -m pytest
+
+report: $(STAMP)
+	$(BIN)/python -m analysis report
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab --notebook-dir=notebooks
+
+lint: $(STAMP)
+	$(BIN)/python -m ruff check analysis tests
+
+lock:
+	$(BIN)/uv pip compile requirements.in -o requirements.txt --python-version 3.11
+
+clean:
+	rm -rf $(VENV) build .pytest_cache

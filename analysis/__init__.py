@@ -1,0 +1,11 @@
+"""Japan's ties with the world, from the Diplomatic Bluebook 2013, chapter 4, section 1.
+
+Modules, one concern each:
+
+- :mod:`analysis.japanese` – numbers and eras in Japanese text (``約714万人`` → 7,140,000).
+- :mod:`analysis.prefectures` – the 47 prefectures (JIS X 0401 codes, names, regions).
+- :mod:`analysis.data` – loaders for every table in ``data/`` and the indicator catalogue.
+- :mod:`analysis.validate` – checks that fail with the file, row and value that broke them.
+"""
+
+__version__ = "0.1.0"
