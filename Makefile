@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 UV_VERSION := 0.13.9
 STAMP := $(VENV)/.installed
 
-.PHONY: test report lint lock lab bench clean
+.PHONY: test report lint lock lab datapackage clean
 
 $(STAMP): requirements.txt pyproject.toml
 	@echo ">> building $(VENV) from requirements.txt (pinned lock)"
@@ -30,6 +30,9 @@ lab: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/python -m ruff check analysis tests
+
+datapackage: $(STAMP)
+	$(BIN)/python -c "from pathlib import Path; from analysis.metadata import write_datapackage; write_datapackage(Path('data/datapackage.json'))"
 
 lock:
 	$(BIN)/uv pip compile requirements.in -o requirements.txt --python-version 3.11

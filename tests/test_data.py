@@ -1,0 +1,234 @@
+"""Loaders: schema, known values from the report, and reconciliations with official data."""
+
+import pandas as pd
+import pytest
+
+from analysis import data, metadata
+
+
+@pytest.fixture(scope="module")
+def figures():
+    return data.report_figures()
+
+
+def fig(figures, figure_id):
+    return figures.set_index("figure_id").loc[figure_id]
+
+
+# --------------------------------------------------------------------------- report figures
+
+
+def test_report_figures_schema(figures):
+    assert list(figures.columns) == data.FIGURE_COLUMNS
+    assert figures["figure_id"].is_unique
+    assert figures["value"].dtype == "float64"
+    assert figures["line"].dtype == "int64"
+    assert figures["approx"].dtype == bool
+    # 53 figures in prose and the embassy table + 48 cells x 2 programmes x 2 numbers
+    assert len(figures) == 53 + 192
+
+
+@pytest.mark.parametrize(
+    ("figure_id", "value", "approx", "line"),
+    [
+        ("entrants_2011", 7_140_000, True, 12),
+        ("entrants_2010", 9_440_000, False, 13),
+        ("entrants_2000", 5_270_000, True, 13),
+        ("entrants_ratio_2011_2000", 1.4, True, 14),
+        ("registered_2011", 2_080_000, True, 18),
+        ("registered_2000", 1_690_000, True, 19),
+        ("registered_ratio_2011_2000", 1.2, True, 19),
+        ("visa_exempt_countries", 61, False, 131),
+        ("okinawa_multiple_visas", 27_000, True, 161),
+        ("indonesian_multiple_visas", 1_000, True, 170),
+        ("ngos_in_cooperation", 400, False, 232),
+        ("non_nuclear_envoys", 88, False, 386),
+        ("recognised_states", 194, False, 251),
+        ("embassies_1980", 102, False, 285),
+        ("embassies_2012", 152, False, 289),
+        ("jocv_cumulative", 37_532, False, 416),
+        ("sv_cumulative", 5_011, False, 428),
+        ("jocv_active", 2_018, False, 607),
+        ("pref_01_jocv_cumulative", 1_906, False, 440),
+        ("pref_01_jocv_2012", 45, False, 440),
+        ("pref_13_sv_cumulative", 832, False, 468),
+        ("pref_13_sv_2012", 47, False, 468),
+        ("pref_99_sv_cumulative", 24, False, 582),
+    ],
+)
+def test_report_figures_known_values(figures, figure_id, value, approx, line):
+    row = fig(figures, figure_id)
+    assert row["value"] == pytest.approx(value)
+    assert bool(row["approx"]) is approx
+    assert row["line"] == line
+
+
+def test_ranges_keep_both_ends(figures):
+    row = fig(figures, "jocv_age_range")
+    assert (row["value"], row["high"]) == (20, 39)
+    assert fig(figures, "embassies_planned_2013")["high"] == 3
+
+
+def test_every_figure_is_printed_where_it_says(figures):
+    lines = data.report_lines()
+    for rec in figures.itertuples():
+        window = "".join(lines[rec.line - 1 : rec.line + 2]).replace(" ", "")
+        assert rec.as_printed.replace(" ", "") in window, rec.figure_id
+
+
+# --------------------------------------------------------------------------- volunteers
+
+
+@pytest.fixture(scope="module")
+def volunteers():
+    return data.volunteers_by_prefecture()
+
+
+def test_volunteers_table_shape(volunteers):
+    assert len(volunteers) == 48
+    assert volunteers["pref_code"].tolist() == [f"{i:02d}" for i in range(1, 48)] + [""]
+    assert volunteers.iloc[-1]["pref_name_ja"] == "その他"
+    assert len(data.volunteers_by_prefecture(include_other=False)) == 47
+    for col in ("jocv_cumulative_persons", "jocv_2012_persons", "sv_cumulative_persons",
+                "sv_2012_persons"):
+        assert volunteers[col].dtype == "int64"
+        assert (volunteers[col] >= 0).all()
+
+
+def test_volunteers_known_rows(volunteers):
+    tokyo = volunteers.set_index("pref_code").loc["13"]
+    assert tokyo["pref_name_ja"] == "東京都"
+    assert tokyo[["jocv_cumulative_persons", "jocv_2012_persons", "sv_cumulative_persons",
+                  "sv_2012_persons"]].tolist() == [3784, 105, 832, 47]
+    assert tokyo["jocv_as_printed"] == "3,784（105）人"
+
+
+def test_prefecture_rows_sum_to_the_reports_national_totals(volunteers, figures):
+    """Report, 各論2(2): JOCV 37,532 and SV 5,011 to end-2012, その他 included."""
+    assert volunteers["jocv_cumulative_persons"].sum() == fig(figures, "jocv_cumulative")["value"]
+    assert volunteers["sv_cumulative_persons"].sum() == fig(figures, "sv_cumulative")["value"]
+
+
+def test_year_2012_columns_sum(volunteers):
+    # No national 2012 total is printed; the columns sum to 896 and 253.
+    assert volunteers["jocv_2012_persons"].sum() == 896
+    assert volunteers["sv_2012_persons"].sum() == 253
+
+
+def test_the_year_count_never_exceeds_the_cumulative(volunteers):
+    assert (volunteers["jocv_2012_persons"] <= volunteers["jocv_cumulative_persons"]).all()
+    assert (volunteers["sv_2012_persons"] <= volunteers["sv_cumulative_persons"]).all()
+
+
+# --------------------------------------------------------------------------- official series
+
+
+@pytest.mark.parametrize("indicator", [i.name for i in metadata.INDICATORS])
+def test_every_indicator_loads_tidy(indicator):
+    df = data.load(indicator)
+    assert list(df.columns) == data.SERIES_COLUMNS
+    assert not df.empty
+    assert df["year"].dtype == "int64"
+    assert df["value"].dtype == "float64"
+    assert not df.duplicated(["key", "year"]).any()
+    assert (df["value"] >= 0).all()
+    assert df["source_url"].str.startswith("http").all()
+    assert (df["as_printed"] != "").all()
+    assert set(df["unit"]) == {next(i.unit for i in metadata.INDICATORS if i.name == indicator)}
+
+
+def test_unknown_indicator_names_the_known_ones():
+    with pytest.raises(KeyError, match="foreign_entrants"):
+        data.load("foreign_entrnats")
+
+
+@pytest.mark.parametrize(
+    ("figure_id", "year"),
+    [("entrants_2011", 2011), ("entrants_2010", 2010), ("entrants_2000", 2000)],
+)
+def test_report_entrants_agree_with_moj_within_printed_rounding(figures, figure_id, year):
+    """約714万人 means 7,135,000-7,145,000; the MOJ figure must fall inside."""
+    moj = data.series("foreign_entrants").loc[year]
+    printed = fig(figures, figure_id)["value"]
+    assert abs(moj - printed) <= 5_000
+
+
+@pytest.mark.parametrize(
+    ("figure_id", "year"), [("registered_2011", 2011), ("registered_2000", 2000)]
+)
+def test_report_registered_foreigners_agree_with_moj(figures, figure_id, year):
+    moj = data.series("registered_foreigners").loc[year]
+    assert abs(moj - fig(figures, figure_id)["value"]) <= 5_000
+
+
+def test_registered_foreigners_peak_at_end_2008():
+    s = data.series("registered_foreigners")
+    assert s.idxmax() == 2008
+    assert s.max() == 2_217_426
+    assert s.index.max() == 2011  # the registration system ended in July 2012
+
+
+def test_moj_entrant_shock_of_2011():
+    s = data.series("foreign_entrants")
+    assert s.loc[2011] / s.loc[2010] - 1 == pytest.approx(-0.2444, abs=5e-4)
+
+
+def test_embassies_join_report_table_and_later_official_counts():
+    df = data.load("embassies_in_tokyo")
+    assert df["year"].tolist() == [1980, 1990, 2000, 2010, 2012, 2014, 2017, 2022, 2023]
+    assert (df.loc[df["year"] <= 2012, "basis"] == "report").all()
+    assert df["value"].is_monotonic_increasing
+    states = data.series("recognised_states")
+    assert (df.set_index("year")["value"].reindex(states.index).dropna() <= states.loc[
+        df.set_index("year")["value"].reindex(states.index).dropna().index]).all()
+
+
+def test_report_total_supersedes_end_september_sv_figure():
+    df = data.load("sv_cumulative").set_index("year")
+    assert df.loc[2012, "value"] == 5011
+    assert df.loc[2012, "basis"] == "report"
+
+
+def test_series_leaves_out_lower_bounds_unless_asked():
+    bounded = data.load("jocv_cumulative")
+    n_bounds = (bounded["value_type"] == "lower_bound").sum()
+    assert n_bounds > 0
+    assert len(data.series("jocv_cumulative")) == len(bounded) - n_bounds
+    assert len(data.series("jocv_cumulative", include_lower_bounds=True)) == len(bounded)
+
+
+def test_series_by_key():
+    china = data.series("visa_issuance_by_country", key="China")
+    assert china.loc[2012] == 1_112_407
+    with pytest.raises(KeyError, match="Atlantis"):
+        data.series("visa_issuance_by_country", key="Atlantis")
+
+
+def test_residents_have_both_bases_and_never_share_a_row():
+    reg = data.load("registered_foreigners")
+    res = data.load("resident_foreigners")
+    assert set(reg["basis"]) == {"alien_registration"}
+    assert set(res.loc[res["year"] <= 2011, "basis"]) == {"residence_statistics_restated"}
+    assert set(res.loc[res["year"] >= 2012, "basis"]) == {"residence_statistics"}
+    assert res.set_index("year").loc[2011, "value"] == 2_047_349
+
+
+def test_indicator_catalogue():
+    cat = data.indicators()
+    assert cat["indicator"].tolist() == [i.name for i in metadata.INDICATORS]
+    reg = cat.set_index("indicator").loc["registered_foreigners"]
+    assert "9 July 2012" in reg["caveats"]
+    assert reg["last_year"] == 2011
+    assert "JNTO" in cat.set_index("indicator").loc["foreign_entrants", "caveats"]
+    assert pd.api.types.is_integer_dtype(cat["first_year"])
+
+
+def test_documented_gaps_are_the_real_gaps():
+    """data/README.md lists the gaps; they must match the data (gaps stay gaps)."""
+    reg = set(data.series("registered_foreigners").index)
+    assert set(range(1985, 2012)) - reg == {1986, 1987, 1991, 1992, 1996, 2002}
+    visas = set(data.load("visa_issuance")["year"])
+    assert set(range(1974, 2025)) - visas == set(range(1975, 1978)) | set(range(1979, 1983)) | set(
+        range(1985, 2009)
+    )
+    assert len(data.load("prefecture_population_2010")) == 11
