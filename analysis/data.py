@@ -515,3 +515,57 @@ def indicators() -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows)
+
+
+# --------------------------------------------------------------------------- export
+
+
+def tidy_tables() -> dict[str, pd.DataFrame]:
+    """Return every tidy table of the package, by file stem.
+
+    Returns
+    -------
+    dict of str to pandas.DataFrame
+        ``series`` (every indicator, long, as :func:`load`), ``report_figures``,
+        ``volunteers_by_prefecture``, ``indicators``, ``prefectures``.
+    """
+    return {
+        "series": pd.concat(
+            [load(i.name) for i in metadata.INDICATORS], ignore_index=True
+        ),
+        "report_figures": report_figures(),
+        "volunteers_by_prefecture": volunteers_by_prefecture(),
+        "indicators": indicators(),
+        "prefectures": prefectures(),
+    }
+
+
+def export(outdir: Path) -> list[Path]:
+    """Write every tidy table as CSV, plus a ``datapackage.json`` describing them.
+
+    Parameters
+    ----------
+    outdir : pathlib.Path
+        Folder to write to (created if missing). Existing files of the same names are
+        overwritten.
+
+    Returns
+    -------
+    list of pathlib.Path
+        The files written: one UTF-8 CSV per table of :func:`tidy_tables`, then the
+        descriptor (a Frictionless Data Package whose fields come from
+        :data:`analysis.metadata.COLUMNS`).
+    """
+    outdir.mkdir(parents=True, exist_ok=True)
+    tables = tidy_tables()
+    written = []
+    for name, df in tables.items():
+        path = outdir / f"{name}.csv"
+        df.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
+        written.append(path)
+    descriptor = outdir / "datapackage.json"
+    metadata.write_export_datapackage(
+        descriptor, {name: list(df.columns) for name, df in tables.items()}
+    )
+    written.append(descriptor)
+    return written

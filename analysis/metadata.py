@@ -274,6 +274,7 @@ COLUMNS: dict[str, Column] = {
         _C("qualifier", "string", "Qualifier words as printed (約, 以上, 延べ, …)."),
         _C("pref_code", "string", "JIS X 0401 prefecture code '01'-'47'; empty for その他."),
         _C("pref_name_ja", "string", "Prefecture name in Japanese (東京都)."),
+        _C("pref_short_ja", "string", "Prefecture name without 都/府/県 (東京; 北海道 whole)."),
         _C("pref_name_en", "string", "Prefecture name in English (Tokyo)."),
         _C("region_en", "string", "One of the eight regions (Hokkaido … Kyushu-Okinawa)."),
         _C("jocv_cumulative_persons", "integer", "JOCV volunteers from the prefecture, "
@@ -384,6 +385,56 @@ def datapackage() -> dict[str, object]:
             for i in INDICATORS
         ],
     }
+
+
+def export_datapackage(tables: dict[str, list[str]]) -> dict[str, object]:
+    """Describe exported tidy tables (``<name>.csv`` with the given columns).
+
+    Parameters
+    ----------
+    tables : dict of str to list of str
+        Table name to its columns, in file order.
+
+    Returns
+    -------
+    dict
+        A Frictionless Data Package descriptor; every field comes from :data:`COLUMNS`.
+
+    Raises
+    ------
+    KeyError
+        If a column is not described in :data:`COLUMNS` (the message names it).
+    """
+    for name, columns in tables.items():
+        missing = [c for c in columns if c not in COLUMNS]
+        if missing:
+            raise KeyError(f"table {name!r}: columns {missing} are not described in COLUMNS")
+    base = datapackage()
+    return {
+        "name": f"{base['name']}-tidy",
+        "title": base["title"],
+        "description": "Tidy tables exported by `python -m analysis data`.",
+        "licenses": base["licenses"],
+        "sources": base["sources"],
+        "resources": [
+            {
+                "name": name,
+                "path": f"{name}.csv",
+                "format": "csv",
+                "encoding": "utf-8",
+                "schema": {"fields": [_field(c) for c in columns]},
+            }
+            for name, columns in tables.items()
+        ],
+        "bases": base["bases"],
+        "indicators": base["indicators"],
+    }
+
+
+def write_export_datapackage(path: Path, tables: dict[str, list[str]]) -> None:
+    """Write :func:`export_datapackage` for ``tables`` to ``path`` (UTF-8 JSON)."""
+    text = json.dumps(export_datapackage(tables), ensure_ascii=False, indent=2) + "\n"
+    path.write_text(text, encoding="utf-8")
 
 
 def write_datapackage(path: Path) -> None:

@@ -232,3 +232,27 @@ def test_documented_gaps_are_the_real_gaps():
         range(1985, 2009)
     )
     assert len(data.load("prefecture_population_2010")) == 11
+
+
+def test_export_writes_every_table_and_a_descriptor_that_matches(tmp_path):
+    import json
+
+    written = data.export(tmp_path / "out")
+    names = sorted(p.name for p in written)
+    assert names == sorted(
+        [f"{n}.csv" for n in data.tidy_tables()] + ["datapackage.json"]
+    )
+    descriptor = json.loads((tmp_path / "out" / "datapackage.json").read_text(encoding="utf-8"))
+    for res in descriptor["resources"]:
+        df = pd.read_csv(tmp_path / "out" / res["path"], dtype=str, keep_default_na=False)
+        assert list(df.columns) == [f["name"] for f in res["schema"]["fields"]]
+        assert len(df) > 0
+    series = pd.read_csv(tmp_path / "out" / "series.csv")
+    assert set(series["indicator"]) == {i.name for i in metadata.INDICATORS}
+    entrants = series[(series["indicator"] == "foreign_entrants") & (series["year"] == 2011)]
+    assert entrants["value"].tolist() == [7_135_407]
+
+
+def test_export_refuses_undescribed_columns():
+    with pytest.raises(KeyError, match="mystery_column"):
+        metadata.export_datapackage({"t": ["year", "mystery_column"]})
