@@ -1,0 +1,133 @@
+"""Command line: ``python -m analysis COMMAND …`` (``--help`` lists the commands).
+
+Adding a command takes one function: decorate it with :func:`command`, give its
+arguments with :func:`argument`, and let its docstring explain it (the first line is
+the summary in ``--help``, the rest the command's description). It receives the parsed
+arguments and returns the exit status::
+
+    @command(argument("outdir", type=Path, help="folder to write the tables to"))
+    def data(args: argparse.Namespace) -> int:
+        \"\"\"Write every data table as CSV. …\"\"\"
+        ...
+        return 0
+
+Heavy imports belong inside the function, so that ``--help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import inspect
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+@dataclass(frozen=True)
+class Argument:
+    """Positional and keyword arguments for :meth:`argparse.ArgumentParser.add_argument`."""
+
+    names: tuple[str, ...]
+    options: dict[str, Any]
+
+
+def argument(*names: str, **options: Any) -> Argument:
+    """Describe one command-line argument, exactly as ``parser.add_argument`` takes it."""
+    return Argument(names, options)
+
+
+COMMANDS: dict[str, tuple[Handler, tuple[Argument, ...]]] = {}
+
+
+def command(*arguments: Argument, name: str | None = None) -> Callable[[Handler], Handler]:
+    """Register the decorated function as subcommand ``name`` (default: its own name)."""
+
+    def register(handler: Handler) -> Handler:
+        COMMANDS[name or handler.__name__] = (handler, arguments)
+        return handler
+
+    return register
+
+
+def existing_dir(value: str) -> Path:
+    """Argparse type: a path that must be an existing directory."""
+    path = Path(value)
+    if not path.is_dir():
+        raise argparse.ArgumentTypeError(f"not a directory: {value}")
+    return path
+
+
+@command(
+    argument(
+        "--notebooks",
+        type=existing_dir,
+        default=Path("notebooks"),
+        metavar="DIR",
+        help="folder with the NN_topic.ipynb notebooks (default: %(default)s)",
+    ),
+    argument(
+        "--outdir",
+        type=Path,
+        default=Path("build/report"),
+        metavar="DIR",
+        help="folder for the HTML pages and index.html (default: %(default)s)",
+    ),
+)
+def report(args: argparse.Namespace) -> int:
+    """Execute every notebook and render the HTML report.
+
+    Runs each notebooks/[0-9][0-9]_*.ipynb in file-name order, in place, each from a
+    fresh kernel, so the committed outputs are current; then writes one HTML page per
+    notebook without code cells, and an index.html linking them. Stops at the first
+    failing notebook, naming it and the failing cell (exit status 1).
+    """
+    from analysis.report import NOTEBOOK_GLOB, NotebookError, execute_notebooks, render_html
+
+    paths = sorted(args.notebooks.glob(NOTEBOOK_GLOB))
+    if not paths:
+        print(f"error: no notebooks matching {NOTEBOOK_GLOB} in {args.notebooks}", file=sys.stderr)
+        return 1
+    try:
+        execute_notebooks(paths)
+    except NotebookError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    index = render_html(paths, args.outdir)
+    print(f"wrote {len(paths)} pages and {index}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Build the parser with one subparser per registered command."""
+    parser = argparse.ArgumentParser(
+        prog="python -m analysis",
+        description="Japan's ties with the world (Diplomatic Bluebook 2013, ch. 4 sec. 1): "
+        "tools for the data package and its notebooks.",
+    )
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for name, (handler, arguments) in COMMANDS.items():
+        doc = inspect.getdoc(handler) or ""
+        sub = subparsers.add_parser(
+            name,
+            help=doc.splitlines()[0] if doc else None,
+            description=doc,
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+        for arg in arguments:
+            sub.add_argument(*arg.names, **arg.options)
+        sub.set_defaults(handler=handler)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Parse ``argv`` (default: ``sys.argv[1:]``) and run the command; return its status."""
+    args = build_parser().parse_args(argv)
+    return args.handler(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
