@@ -101,6 +101,24 @@ def report(args: argparse.Namespace) -> int:
     return 0
 
 
+@command(argument("outdir", type=Path, metavar="OUTDIR", help="folder to write the tables to"))
+def data(args: argparse.Namespace) -> int:
+    """Export every tidy table as CSV, plus the data dictionary.
+
+    Writes series.csv (every indicator, long), report_figures.csv, volunteers_by_prefecture.csv,
+    indicators.csv and prefectures.csv into OUTDIR (created if missing), and datapackage.json
+    describing every column (unit, type, meaning) and the sources.
+    """
+    from analysis.data import export
+
+    if args.outdir.exists() and not args.outdir.is_dir():
+        print(f"error: {args.outdir} exists and is not a directory", file=sys.stderr)
+        return 1
+    for path in export(args.outdir):
+        print(f"wrote {path}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Build the parser with one subparser per registered command."""
     parser = argparse.ArgumentParser(

@@ -121,3 +121,34 @@ def test_report_failure_names_the_notebook_and_cell(tmp_path):
     assert "01_fails.ipynb: cell 3 of 4 failed" in result.stderr
     assert "ZeroDivisionError" in result.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_data_exports_every_table(tmp_path):
+    result = run("data", str(tmp_path / "out"))
+    assert result.returncode == 0, result.stderr
+    written = sorted(p.name for p in (tmp_path / "out").iterdir())
+    assert written == sorted(
+        [
+            "datapackage.json",
+            "indicators.csv",
+            "prefectures.csv",
+            "report_figures.csv",
+            "series.csv",
+            "volunteers_by_prefecture.csv",
+        ]
+    )
+    assert "wrote" in result.stdout
+
+
+def test_data_refuses_a_file_as_outdir(tmp_path, capsys):
+    target = tmp_path / "a_file"
+    target.write_text("x")
+    assert main(["data", str(target)]) == 1
+    assert "exists and is not a directory" in capsys.readouterr().err
+
+
+def test_data_needs_an_outdir(capsys):
+    with pytest.raises(SystemExit) as caught:
+        main(["data"])
+    assert caught.value.code == 2
+    assert "OUTDIR" in capsys.readouterr().err
