@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 UV_VERSION := 0.13.9
 STAMP := $(VENV)/.installed
 
-.PHONY: test report lint lock lab datapackage clean
+.PHONY: test report lint lock lab datapackage bench clean
 
 $(STAMP): requirements.txt pyproject.toml
 	@echo ">> building $(VENV) from requirements.txt (pinned lock)"
@@ -25,14 +25,23 @@ test: $(STAMP)
 report: $(STAMP)
 	$(BIN)/python -m analysis report
 
+# JupyterLab on notebooks/ with this project's .venv kernel, even when a user-level
+# kernelspec named python3 points at another Python (JUPYTER_PREFER_ENV_PATH puts the
+# venv's kernelspecs first); --allow-root only when run as root. Extra options:
+# make lab LAB_ARGS="--no-browser --ServerApp.port=8899"
 lab: $(STAMP)
-	$(BIN)/jupyter lab --notebook-dir=notebooks
+	JUPYTER_PREFER_ENV_PATH=1 $(BIN)/jupyter lab --ServerApp.root_dir="$(CURDIR)/notebooks" \
+		$(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/python -m ruff check analysis tests
 
 datapackage: $(STAMP)
 	$(BIN)/python -c "from pathlib import Path; from analysis.metadata import write_datapackage; write_datapackage(Path('data/datapackage.json'))"
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_models.py
+	$(BIN)/python benchmarks/bench_report.py
 
 lock:
 	$(BIN)/uv pip compile requirements.in -o requirements.txt --python-version 3.11
