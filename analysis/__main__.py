@@ -119,6 +119,36 @@ def data(args: argparse.Namespace) -> int:
     return 0
 
 
+@command(
+    argument(
+        "--width",
+        type=int,
+        default=None,
+        metavar="COLUMNS",
+        help="table width in characters (default: the terminal's)",
+    ),
+    argument("--csv", type=Path, default=None, metavar="FILE", help="also write the table as CSV"),
+)
+def claims(args: argparse.Namespace) -> int:
+    """Fact-check the report: every quantitative claim and its verdict.
+
+    Checks each claim of the report section against the data at run time and prints
+    the verdicts: consistent, consistent-rounded (within the precision the text states),
+    inconsistent (with the gap) or not-checkable (with the reason).
+    """
+    from analysis.claims import check_all, format_table
+
+    if args.width is not None and args.width < 40:
+        print("error: --width must be at least 40 columns", file=sys.stderr)
+        return 2
+    table = check_all()
+    print(format_table(table, width=args.width))
+    if args.csv is not None:
+        table.to_csv(args.csv, index=False, encoding="utf-8")
+        print(f"wrote {args.csv}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Build the parser with one subparser per registered command."""
     parser = argparse.ArgumentParser(

@@ -152,3 +152,17 @@ def test_data_needs_an_outdir(capsys):
         main(["data"])
     assert caught.value.code == 2
     assert "OUTDIR" in capsys.readouterr().err
+
+
+def test_claims_prints_every_verdict(tmp_path):
+    result = run("claims", "--width", "120", "--csv", str(tmp_path / "claims.csv"))
+    assert result.returncode == 0, result.stderr
+    assert re.search(r"\d+ claims: \d+ consistent, \d+ consistent-rounded", result.stdout)
+    assert "entrants" in result.stdout
+    table = (tmp_path / "claims.csv").read_text(encoding="utf-8")
+    assert table.startswith("claim_id,")
+
+
+def test_claims_rejects_a_silly_width(capsys):
+    assert main(["claims", "--width", "10"]) == 2
+    assert "--width must be at least 40" in capsys.readouterr().err
