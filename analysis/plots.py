@@ -84,7 +84,7 @@ _TEXT: Mapping[Lang, Mapping[str, str]] = MappingProxyType(
     {
         "en": {
             "history": "Observed",
-            "forecast": "Forecast (mean)",
+            "forecast": "Forecast (central path)",
             "pi80": "80 % interval",
             "pi95": "95 % interval",
             "actual": "Actual outcome",
@@ -92,7 +92,7 @@ _TEXT: Mapping[Lang, Mapping[str, str]] = MappingProxyType(
         },
         "ja": {
             "history": "実績",
-            "forecast": "予測（平均）",
+            "forecast": "予測（中心）",
             "pi80": "80 %予測区間",
             "pi95": "95 %予測区間",
             "actual": "実績（予測期間）",
@@ -149,6 +149,7 @@ EVENTS: Mapping[str, Event] = MappingProxyType(
         "registration_reform": Event(
             dt.date(2012, 7, 9), "新しい在留管理制度", "Residence-card system"
         ),
+        "covid": Event(dt.date(2020, 3, 11), "新型コロナ", "COVID-19 pandemic"),
     }
 )
 """Events the house charts mark, by key: pass keys (or :class:`Event` objects) as ``events``."""
@@ -322,6 +323,9 @@ def plot_series(
 ) -> Figure:
     """Draw annual series as lines with markers, one line per ``hue`` value.
 
+    A year missing inside a series breaks its line: gaps are shown as gaps, never
+    bridged.
+
     Parameters
     ----------
     df : DataFrame
@@ -356,10 +360,18 @@ def plot_series(
             f"several rows per {keys}: {df.loc[duplicated, keys].head(3).to_dict('records')}"
         )
     fig, ax = _figure_axes(ax)
-    sns.lineplot(data=df, x=x, y=y, hue=hue, marker="o", estimator=None, ax=ax)
+    groups = [("", df)] if hue is None else list(df.groupby(hue, sort=False))
+    for color, (name, group) in zip(sns.color_palette(n_colors=len(groups)), groups, strict=True):
+        years = group[x].astype("int64")
+        # Reindex to every year so that missing years break the line (gaps stay gaps).
+        full = group.set_index(years)[y].reindex(range(years.min(), years.max() + 1))
+        ax.plot(
+            full.index, full.to_numpy(dtype=float), marker="o", color=color,
+            label=str(name) if hue is not None else None,
+        )
     _annual_axes(ax, title=title, xlabel=xlabel, ylabel=ylabel)
     if hue is not None:
-        sns.move_legend(ax, **LEGEND_OUTSIDE)
+        ax.legend(title=hue, **LEGEND_OUTSIDE)
     mark_events(ax, events, lang=lang)
     add_source(fig, source)
     return fig

@@ -256,9 +256,14 @@ def test_all_events_are_marked_in_date_order_with_chosen_language():
     fig = plots.plot_series(series_df(), title="t", ylabel="p", source="s", events=plots.EVENTS)
     ax = fig.axes[0]
     xs = [ln.get_xdata()[0] for ln in ax.lines if ln.get_gid() == plots.EVENT_GID]
-    assert xs == pytest.approx([2008.71, 2011.19, 2012.52], abs=0.01)
+    assert xs == pytest.approx([2008.71, 2011.19, 2012.52, 2020.19], abs=0.01)
     labels = [t.get_text() for t in ax.texts]
-    assert labels == ["Lehman shock", "Great East Japan Earthquake", "Residence-card system"]
+    assert labels == [
+        "Lehman shock",
+        "Great East Japan Earthquake",
+        "Residence-card system",
+        "COVID-19 pandemic",
+    ]
 
 
 def test_event_labels_overlap_neither_data_nor_each_other():
@@ -269,7 +274,7 @@ def test_event_labels_overlap_neither_data_nor_each_other():
     data_line = ax.lines[0]
     points = ax.transData.transform(np.column_stack(data_line.get_data()))
     boxes = [t.get_window_extent() for t in ax.texts]
-    assert len(boxes) == 3
+    assert len(boxes) == len(plots.EVENTS)
     for box in boxes:
         assert not box.count_contains(points), "a label covers a data point"
     for i, box in enumerate(boxes):
@@ -321,16 +326,16 @@ def test_forecast_has_two_bands_a_dashed_mean_and_actual_points():
     bands = [c for c in ax.collections if isinstance(c, PolyCollection)]
     assert len(bands) == 2
     by_label = {line.get_label(): line for line in ax.lines}
-    assert by_label["予測（平均）"].get_linestyle() == "--"
+    assert by_label["予測（中心）"].get_linestyle() == "--"
     assert by_label["実績"].get_linestyle() == "-"
     # the forecast starts at the last observation, so the lines join
-    assert by_label["予測（平均）"].get_xdata()[0] == 2010
+    assert by_label["予測（中心）"].get_xdata()[0] == 2010
     # actual outcomes only after the origin, as points
     actual = by_label["実績（予測期間）"]
     assert list(actual.get_xdata()) == [2011, 2012, 2013]
     assert actual.get_linestyle() == "None"
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
-    assert legend == ["実績", "予測（平均）", "80 %予測区間", "95 %予測区間", "実績（予測期間）"]
+    assert legend == ["実績", "予測（中心）", "80 %予測区間", "95 %予測区間", "実績（予測期間）"]
 
 
 def test_forecast_95_band_is_wider_than_80_band():
@@ -395,3 +400,13 @@ def test_tile_map_refuses_unknown_codes(index):
         plots.plot_prefecture_tiles(
             pd.Series([1.0, 2.0], index=index), title="t", source="s", cbar_label="c"
         )
+
+
+def test_series_breaks_its_line_at_missing_years():
+    """Gaps stay gaps: no segment is drawn across a missing year."""
+    df = pd.DataFrame({"year": [2000, 2001, 2004, 2005], "value": [1.0, 2.0, 3.0, 4.0]})
+    fig = plots.plot_series(df, title="t", ylabel="p", source="s")
+    line = fig.axes[0].lines[0]
+    xs, ys = line.get_data()
+    assert list(xs) == [2000, 2001, 2002, 2003, 2004, 2005]
+    assert np.isnan(ys[2]) and np.isnan(ys[3])

@@ -1,0 +1,473 @@
+"""Foreign residents across the 2012 change of statistics, and their share of the population.
+
+Japan counted its foreign residents in two ways (both at 31 December):
+
+- alien registration (外国人登録者数, basis ``alien_registration``) up to 2011; the
+  system ended on 9 July 2012;
+- residence statistics (在留外国人数 = 中長期在留者 + 特別永住者, basis
+  ``residence_statistics``) from 2012, which the ministry restated for 2008-2011
+  (basis ``residence_statistics_restated``).
+
+The two differ in level (end-2011: 2,078,508 registered against 2,047,349 on the new
+basis), so they must not be spliced silently. This module
+
+- joins them into one long table that keeps the ``basis`` on every row
+  (:func:`join_bases`, :func:`load_foreign_residents`);
+- turns that table into a Series for modelling only when the caller names the year
+  of the basis change, to be matched by a level-shift term (:func:`spliced_series`);
+- measures the level gap where both bases exist (:func:`basis_gaps`);
+- computes shares of the population, using the ministry's printed share where one is
+  printed and marking computed ones ``derived`` (:func:`share_of_population`);
+- draws counts (bars, by basis) over shares (lines broken at missing years)
+  (:func:`plot_counts_and_share`): :func:`analysis.plots.plot_series` joins points
+  across missing years, which would hide the gaps of these series.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import seaborn as sns
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.ticker import MaxNLocator
+
+from analysis import data, plots
+
+REGISTRATION = "alien_registration"
+RESTATED = "residence_statistics_restated"
+RESIDENCE = "residence_statistics"
+BASIS_ORDER: tuple[str, ...] = (REGISTRATION, RESTATED, RESIDENCE)
+"""The three bases, in the order rows of one year are sorted and bars are drawn."""
+
+SWITCH_YEAR = 2012
+"""First year-end counted on the residence-statistics basis (registration ended 2012-07-09)."""
+
+BASIS_LABELS: Mapping[str, str] = {
+    REGISTRATION: "外国人登録者数 (alien registration, ≤2011)",
+    RESTATED: "在留外国人数, restated 2008–2011",
+    RESIDENCE: "在留外国人数 (residence statistics, ≥2012)",
+}
+"""Chart labels of the bases (Japanese term, then what it is)."""
+
+DERIVED = "derived"
+
+
+def _require_columns(df: pd.DataFrame, columns: Iterable[str], what: str) -> None:
+    missing = [c for c in columns if c not in df.columns]
+    if missing:
+        raise ValueError(f"{what}: missing column(s) {missing}")
+
+
+def _check_bases(df: pd.DataFrame, allowed: Iterable[str], what: str) -> None:
+    allowed = tuple(allowed)
+    bad = df[~df["basis"].isin(allowed)]
+    if len(bad):
+        row = bad.iloc[0]
+        raise ValueError(
+            f"{what}: year {int(row['year'])} has basis {row['basis']!r}; expected one of "
+            f"{list(allowed)}"
+        )
+
+
+def _sort(df: pd.DataFrame) -> pd.DataFrame:
+    rank = df["basis"].map({b: i for i, b in enumerate(BASIS_ORDER)})
+    order = np.lexsort((rank.to_numpy(), df["year"].to_numpy()))
+    return df.iloc[order].reset_index(drop=True)
+
+
+def join_bases(
+    registered: pd.DataFrame,
+    resident: pd.DataFrame,
+    *,
+    switch_year: int = SWITCH_YEAR,
+    include_restated: bool = False,
+) -> pd.DataFrame:
+    """Join registered foreigners (before ``switch_year``) and resident foreigners (from it).
+
+    Nothing is spliced: the result is a long table in which every row keeps its
+    ``basis``, so a reader (or a model) can see where the statistics change.
+
+    Parameters
+    ----------
+    registered : pandas.DataFrame
+        Rows of :func:`analysis.data.load` ``("registered_foreigners")``: at least
+        ``year``, ``value`` (persons) and ``basis``, all ``alien_registration``.
+    resident : pandas.DataFrame
+        Rows of :func:`analysis.data.load` ``("resident_foreigners")``: bases
+        ``residence_statistics`` (from ``switch_year``) and
+        ``residence_statistics_restated`` (the ministry's restatement of earlier years).
+    switch_year : int
+        First year on the residence-statistics basis (2012).
+    include_restated : bool
+        Keep the restated rows as well. Those years then have two rows (one per
+        basis); by default each year has exactly one.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The input columns (their union), rows sorted by ``year`` then basis
+        (registration, restated, residence), index reset. ``value`` in persons.
+
+    Raises
+    ------
+    ValueError
+        If a column is missing, a row carries an unexpected basis, registration rows
+        reach ``switch_year``, residence rows start before it, restated rows reach it,
+        or a year repeats within one basis.
+    """
+    for df, what in ((registered, "registered"), (resident, "resident")):
+        _require_columns(df, ("year", "value", "basis"), what)
+    _check_bases(registered, (REGISTRATION,), "registered")
+    _check_bases(resident, (RESIDENCE, RESTATED), "resident")
+    late = registered[registered["year"] >= switch_year]
+    if len(late):
+        raise ValueError(
+            f"registered: year {int(late['year'].iloc[0])} is on or after the switch to "
+            f"residence statistics ({switch_year}); alien registration ended on 2012-07-09"
+        )
+    new = resident[resident["basis"] == RESIDENCE]
+    early = new[new["year"] < switch_year]
+    if len(early):
+        raise ValueError(
+            f"resident: year {int(early['year'].iloc[0])} is on the residence-statistics "
+            f"basis but before the switch year {switch_year}"
+        )
+    restated = resident[resident["basis"] == RESTATED]
+    late = restated[restated["year"] >= switch_year]
+    if len(late):
+        raise ValueError(
+            f"resident: year {int(late['year'].iloc[0])} is restated but not before the "
+            f"switch year {switch_year}"
+        )
+    parts = [registered, new] + ([restated] if include_restated else [])
+    joined = pd.concat([p for p in parts if len(p)], ignore_index=True)
+    repeated = joined[joined.duplicated(["year", "basis"])]
+    if len(repeated):
+        row = repeated.iloc[0]
+        raise ValueError(f"year {int(row['year'])} appears twice on basis {row['basis']!r}")
+    return _sort(joined)
+
+
+def load_foreign_residents(*, include_restated: bool = False) -> pd.DataFrame:
+    """Load registered foreigners to 2011 and resident foreigners from 2012, basis on every row.
+
+    Parameters
+    ----------
+    include_restated : bool
+        Also keep the ministry's 2008-2011 restatement on the new basis (those years
+        then have two rows).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The columns of :func:`analysis.data.load` (``value`` in persons, 31 December),
+        from both indicators; see :func:`join_bases`.
+    """
+    return join_bases(
+        data.load("registered_foreigners"),
+        data.load("resident_foreigners"),
+        include_restated=include_restated,
+    )
+
+
+def _one_row_per_year(joined: pd.DataFrame) -> None:
+    repeated = joined[joined["year"].duplicated()]
+    if len(repeated):
+        year = int(repeated["year"].iloc[0])
+        bases = joined.loc[joined["year"] == year, "basis"].tolist()
+        raise ValueError(
+            f"year {year} has one row per basis {bases}; keep one basis per year first "
+            "(e.g. join_bases(..., include_restated=False))"
+        )
+
+
+def basis_changes(joined: pd.DataFrame) -> list[int]:
+    """Years whose basis differs from that of the previous row (one row per year).
+
+    Parameters
+    ----------
+    joined : pandas.DataFrame
+        ``year`` and ``basis`` columns, one row per year (e.g. :func:`join_bases`).
+
+    Returns
+    -------
+    list of int
+        The first year of each new basis, in order (``[2012]`` for the joined series).
+    """
+    _require_columns(joined, ("year", "basis"), "joined")
+    _one_row_per_year(joined)
+    ordered = joined.sort_values("year")
+    changed = ordered["basis"].ne(ordered["basis"].shift()).to_numpy().copy()
+    changed[0] = False
+    return [int(y) for y in ordered["year"].to_numpy()[changed]]
+
+
+def spliced_series(joined: pd.DataFrame, *, level_shift_at: int) -> pd.Series:
+    """Values of a joined table as one Series, for a model with a level-shift term.
+
+    The caller must name the year the basis changes (``level_shift_at``), to be passed
+    on to e.g. :func:`analysis.models.fit_breakpoint`; the splice is never silent.
+
+    Parameters
+    ----------
+    joined : pandas.DataFrame
+        ``year``, ``value``, ``basis``, one row per year (:func:`join_bases`).
+    level_shift_at : int
+        The year the basis changes; it must be the only change.
+
+    Returns
+    -------
+    pandas.Series
+        float64 persons indexed by ``year`` (int64), named ``foreign_residents_persons``;
+        years absent from ``joined`` stay absent.
+
+    Raises
+    ------
+    ValueError
+        If a year has several rows, or the basis changes in any year other than
+        ``level_shift_at`` (or not at all).
+    """
+    changes = basis_changes(joined)
+    if changes != [level_shift_at]:
+        raise ValueError(
+            f"the basis changes in {changes or 'no year'}, but level_shift_at="
+            f"{level_shift_at}; a splice needs exactly one declared change of basis"
+        )
+    ordered = joined.sort_values("year")
+    return pd.Series(
+        ordered["value"].to_numpy(dtype="float64"),
+        index=pd.Index(ordered["year"].to_numpy(dtype="int64"), name="year"),
+        name="foreign_residents_persons",
+    )
+
+
+def basis_gaps(
+    joined: pd.DataFrame, *, old: str = REGISTRATION, new: str = RESTATED
+) -> pd.DataFrame:
+    """Measure the level gap between two bases in the years both exist.
+
+    Parameters
+    ----------
+    joined : pandas.DataFrame
+        ``year``, ``value`` (persons), ``basis``; e.g. :func:`join_bases` with
+        ``include_restated=True``.
+    old, new : str
+        The two bases compared (default: registration against the restatement).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``year``: ``old_persons``, ``new_persons``, ``gap_persons``
+        (``new - old``), ``gap_pct`` (``100 * (new / old - 1)``, percent).
+    """
+    _require_columns(joined, ("year", "value", "basis"), "joined")
+    a = joined[joined["basis"] == old].set_index("year")["value"]
+    b = joined[joined["basis"] == new].set_index("year")["value"]
+    both = pd.concat({"old_persons": a, "new_persons": b}, axis=1, join="inner").sort_index()
+    both["gap_persons"] = both["new_persons"] - both["old_persons"]
+    both["gap_pct"] = 100 * (both["new_persons"] / both["old_persons"] - 1)
+    both.index = both.index.astype("int64").rename("year")
+    return both
+
+
+def share_of_population(
+    persons: pd.DataFrame, population: pd.Series, printed: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """Foreign residents as a share of Japan's population: printed where printed, else derived.
+
+    Parameters
+    ----------
+    persons : pandas.DataFrame
+        ``year``, ``value`` (persons, 31 December) and ``basis``; e.g. :func:`join_bases`.
+    population : pandas.Series
+        Total population (persons, 1 October) by year, e.g.
+        :func:`analysis.data.series` ``("japan_population")``: the denominator named
+        in the report's note to its chart.
+    printed : pandas.DataFrame, optional
+        The ministry's printed shares, :func:`analysis.data.load` rows of
+        ``registered_foreigners_share_pct`` and/or ``resident_foreigners_share_pct``
+        (``year``, ``value`` in percent, ``basis``, ``status``, ``as_printed``). A
+        printed share is matched to persons of the same year and basis; printed shares
+        on a basis absent from ``persons`` are ignored.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per year and basis with a share, sorted by year then basis: ``year``,
+        ``basis``, ``persons``, ``population`` (NaN where not known), ``derived_share_pct``
+        (``100 * persons / population``, NaN where either is missing), ``share_pct``
+        (the printed share where printed, else the derived one), ``status`` (the
+        printed row's status, e.g. ``final``; ``derived`` for computed shares),
+        ``as_printed`` (empty for derived shares). Years with neither a printed share
+        nor both counts are left out: no share is interpolated.
+
+    Notes
+    -----
+    The ministry's denominators changed between years (census, 1 October or 1
+    January estimates); printed shares are therefore kept as printed, and a derived
+    share may differ from a printed one in the second decimal.
+    """
+    _require_columns(persons, ("year", "value", "basis"), "persons")
+    counts = persons[["year", "basis", "value"]].rename(columns={"value": "persons"})
+    counts = counts.assign(year=counts["year"].astype("int64"))
+    pop = population.rename("population")
+    pop.index = pop.index.astype("int64").rename("year")
+    out = counts.merge(pop.reset_index(), on="year", how="left")
+    out["derived_share_pct"] = 100 * out["persons"] / out["population"]
+    if printed is not None and len(printed):
+        _require_columns(printed, ("year", "value", "basis", "status", "as_printed"), "printed")
+        shares = printed[["year", "basis", "value", "status", "as_printed"]].rename(
+            columns={"value": "printed_pct"}
+        )
+        shares = shares.assign(year=shares["year"].astype("int64"))
+        shares = shares[shares["basis"].isin(counts["basis"])]
+        out = out.merge(shares, on=["year", "basis"], how="outer")
+        missing_pop = out["population"].isna()
+        out.loc[missing_pop, "population"] = out.loc[missing_pop, "year"].map(pop)
+    else:
+        out["printed_pct"] = np.nan
+        out["status"] = pd.Series(pd.NA, index=out.index, dtype="str")
+        out["as_printed"] = pd.Series(pd.NA, index=out.index, dtype="str")
+    is_printed = out["printed_pct"].notna()
+    out["share_pct"] = out["printed_pct"].where(is_printed, out["derived_share_pct"])
+    out["status"] = out["status"].where(is_printed, DERIVED)
+    out["as_printed"] = out["as_printed"].where(is_printed, "")
+    out = out[out["share_pct"].notna()]
+    cols = [
+        "year", "basis", "persons", "population", "derived_share_pct", "share_pct", "status",
+        "as_printed",
+    ]
+    return _sort(out[cols])
+
+
+def _event_objects(events: Iterable[str | plots.Event]) -> list[plots.Event]:
+    return [e if isinstance(e, plots.Event) else plots.EVENTS[e] for e in events]
+
+
+def plot_counts_and_share(
+    counts: pd.DataFrame,
+    shares: pd.DataFrame,
+    *,
+    title: str,
+    ylabel: str,
+    share_title: str,
+    share_ylabel: str,
+    source: str,
+    events: Iterable[str | plots.Event] = (),
+    labels: Mapping[str, str] | None = None,
+    xlabel: str = "Year (31 December)",
+    lang: plots.Lang = "en",
+) -> Figure:
+    """Draw counts as bars by basis (top) over shares of the population (bottom).
+
+    The house style of :mod:`analysis.plots` (title states the finding, units on the
+    axes, events marked, source line). Missing years stay visible: a year without a
+    count has no bar, and share lines break where a year is missing.
+
+    Parameters
+    ----------
+    counts : pandas.DataFrame
+        ``year``, ``value`` (in the unit of ``ylabel``, e.g. millions of persons),
+        ``basis`` (one of :data:`BASIS_ORDER`). A year with several bases gets bars
+        side by side.
+    shares : pandas.DataFrame
+        ``year``, ``basis``, ``share_pct`` (percent), ``status``; rows with status
+        ``derived`` are drawn with hollow markers, printed ones filled
+        (:func:`share_of_population`).
+    title, share_title : str
+        The findings of the top and the bottom panel.
+    ylabel, share_ylabel : str
+        Quantities and units of the two panels.
+    source : str
+        Source line (:func:`analysis.plots.add_source`).
+    events : iterable of str or Event
+        Keys of :data:`analysis.plots.EVENTS` or Event objects; labelled on the top
+        panel, drawn as lines on both.
+    labels : mapping, optional
+        Legend labels by basis (default :data:`BASIS_LABELS`).
+    xlabel : str
+        Label of the year axis.
+    lang : {"en", "ja"}
+        Language of the event labels.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Created with pyplot and closed there: show it as a cell's last expression.
+    """
+    _require_columns(counts, ("year", "value", "basis"), "counts")
+    _require_columns(shares, ("year", "basis", "share_pct", "status"), "shares")
+    for df, what in ((counts, "counts"), (shares, "shares")):
+        _check_bases(df, BASIS_ORDER, what)
+    labels = {**BASIS_LABELS, **(labels or {})}
+    colors = dict(zip(BASIS_ORDER, sns.color_palette(n_colors=len(BASIS_ORDER)), strict=True))
+    fig, (top, bottom) = plt.subplots(
+        2, 1, sharex=True, figsize=(plots.FIGSIZE[0], 6.5), height_ratios=(3, 2),
+        layout="constrained",
+    )
+    plt.close(fig)
+
+    bars = _sort(counts[["year", "value", "basis"]])
+    slot = bars.groupby("year").cumcount().to_numpy()
+    per_year = bars.groupby("year")["year"].transform("size").to_numpy()
+    width = 0.8 / per_year
+    x = bars["year"].to_numpy() + (slot - (per_year - 1) / 2) * width
+    for basis in BASIS_ORDER:
+        mask = (bars["basis"] == basis).to_numpy()
+        if mask.any():
+            top.bar(
+                x[mask], bars["value"].to_numpy()[mask], width=width[mask],
+                color=colors[basis], label=labels[basis],
+            )
+    top.set_title(title)
+    top.set_ylabel(ylabel)
+    top.yaxis.set_major_formatter(plots.THOUSANDS)
+    top.grid(axis="x", visible=False)
+
+    handles = []
+    for basis in BASIS_ORDER:
+        rows = shares[shares["basis"] == basis].sort_values("year")
+        if rows.empty:
+            continue
+        years = rows["year"].to_numpy(dtype="int64")
+        line = rows.set_index("year")["share_pct"].reindex(range(years[0], years[-1] + 1))
+        bottom.plot(line.index, line.to_numpy(), color=colors[basis], linewidth=1.5)
+        derived = (rows["status"] == DERIVED).to_numpy()
+        shown = rows["share_pct"].to_numpy()
+        bottom.plot(years[~derived], shown[~derived], "o", color=colors[basis])
+        bottom.plot(
+            years[derived], shown[derived], "o", color=colors[basis], markerfacecolor="white"
+        )
+        handles.append(Line2D([], [], color=colors[basis], marker="o", label=labels[basis]))
+    if (shares["status"] == DERIVED).any():
+        handles.append(
+            Line2D(
+                [], [], color="grey", marker="o", markerfacecolor="white", linestyle="none",
+                label="hollow: derived (persons ÷ 1 Oct population)",
+            )
+        )
+    bottom.set_title(share_title, fontsize="medium")
+    bottom.set_ylabel(share_ylabel)
+    bottom.set_xlabel(xlabel)
+    bottom.xaxis.set_major_locator(MaxNLocator(integer=True))
+    bottom.legend(handles=handles, loc="upper left", fontsize="small")
+
+    resolved = _event_objects(events)
+    _, data_top = top.get_ylim()
+    plots.mark_events(top, resolved, lang=lang)
+    low, high = top.get_ylim()
+    # Below the band that mark_events reserved for its labels, so the two don't overlap.
+    top.legend(
+        loc="upper left", bbox_to_anchor=(0, (data_top - low) / (high - low)), fontsize="small"
+    )
+    for event in resolved:
+        bottom.axvline(
+            event.year_fraction, color=plots.EVENT_COLOR, linestyle=":", linewidth=1.2,
+            gid=plots.EVENT_GID,
+        )
+    plots.add_source(fig, source)
+    return fig

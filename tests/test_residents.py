@@ -1,0 +1,193 @@
+"""Tests for analysis.residents: joining the two bases without a silent splice, shares."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib.figure import Figure
+
+from analysis import data, plots, residents
+from analysis.residents import REGISTRATION, RESIDENCE, RESTATED
+
+
+def frame(rows: list[tuple[int, float, str]], **extra: str) -> pd.DataFrame:
+    df = pd.DataFrame(rows, columns=["year", "value", "basis"])
+    for column, value in extra.items():
+        df[column] = value
+    return df
+
+
+REGISTERED = frame([(2009, 100.0, REGISTRATION), (2010, 110.0, REGISTRATION),
+                    (2011, 105.0, REGISTRATION)])
+RESIDENT = frame([(2010, 104.0, RESTATED), (2011, 100.0, RESTATED), (2012, 98.0, RESIDENCE),
+                  (2013, 101.0, RESIDENCE)])
+
+
+# --------------------------------------------------------------------------- join_bases
+
+
+def test_join_keeps_one_row_per_year_and_the_basis_on_every_row():
+    joined = residents.join_bases(REGISTERED, RESIDENT)
+    assert joined["year"].tolist() == [2009, 2010, 2011, 2012, 2013]
+    assert joined["basis"].tolist() == [REGISTRATION] * 3 + [RESIDENCE] * 2
+    assert joined["value"].tolist() == [100.0, 110.0, 105.0, 98.0, 101.0]
+
+
+def test_join_with_restated_rows_keeps_both_bases_side_by_side():
+    joined = residents.join_bases(REGISTERED, RESIDENT, include_restated=True)
+    y2011 = joined[joined["year"] == 2011]
+    assert y2011["basis"].tolist() == [REGISTRATION, RESTATED]  # sorted by BASIS_ORDER
+    assert y2011["value"].tolist() == [105.0, 100.0]
+    assert len(joined) == 7
+
+
+@pytest.mark.parametrize(
+    ("registered", "resident", "message"),
+    [
+        (frame([(2012, 1.0, REGISTRATION)]), RESIDENT, r"2012 is on or after the switch"),
+        (REGISTERED, frame([(2011, 1.0, RESIDENCE)]), r"2011 .* before the switch year"),
+        (REGISTERED, frame([(2012, 1.0, RESTATED)]), r"2012 is restated"),
+        (frame([(2010, 1.0, RESIDENCE)]), RESIDENT, r"registered: year 2010 has basis"),
+        (REGISTERED, frame([(2013, 1.0, "census")]), r"resident: year 2013 has basis 'census'"),
+        (REGISTERED.iloc[:1].pipe(lambda d: pd.concat([d, d])), RESIDENT, r"2009 appears twice"),
+        (REGISTERED.drop(columns="basis"), RESIDENT, r"missing column"),
+    ],
+)
+def test_join_refuses_rows_on_the_wrong_side_of_the_switch(registered, resident, message):
+    with pytest.raises(ValueError, match=message):
+        residents.join_bases(registered, resident)
+
+
+# --------------------------------------------------------------------------- splice
+
+
+def test_basis_changes_and_declared_splice():
+    joined = residents.join_bases(REGISTERED, RESIDENT)
+    assert residents.basis_changes(joined) == [2012]
+    spliced = residents.spliced_series(joined, level_shift_at=2012)
+    assert spliced.to_dict() == {2009: 100.0, 2010: 110.0, 2011: 105.0, 2012: 98.0, 2013: 101.0}
+    assert spliced.index.dtype == "int64"
+    assert spliced.dtype == "float64"
+
+
+def test_no_silent_splice():
+    joined = residents.join_bases(REGISTERED, RESIDENT)
+    with pytest.raises(ValueError, match=r"changes in \[2012\], but level_shift_at=2011"):
+        residents.spliced_series(joined, level_shift_at=2011)
+    with pytest.raises(ValueError, match="no year"):
+        residents.spliced_series(REGISTERED, level_shift_at=2012)
+    both = residents.join_bases(REGISTERED, RESIDENT, include_restated=True)
+    with pytest.raises(ValueError, match=r"year 2010 has one row per basis"):
+        residents.spliced_series(both, level_shift_at=2012)
+
+
+def test_basis_gaps_known_answer():
+    both = residents.join_bases(REGISTERED, RESIDENT, include_restated=True)
+    gaps = residents.basis_gaps(both)
+    assert gaps.index.tolist() == [2010, 2011]
+    assert gaps.loc[2011, "gap_persons"] == -5.0
+    assert gaps.loc[2010, "gap_pct"] == pytest.approx(100 * (104 / 110 - 1))
+
+
+# --------------------------------------------------------------------------- shares
+
+
+def test_share_uses_the_printed_share_and_marks_computed_ones_derived():
+    persons = frame([(2010, 2_000.0, REGISTRATION), (2011, 3_000.0, REGISTRATION),
+                     (2013, 5_000.0, REGISTRATION)])
+    population = pd.Series([100_000.0, 200_000.0], index=[2010, 2011])
+    printed = frame([(2010, 2.1, REGISTRATION), (2009, 1.9, REGISTRATION)], status="final",
+                    as_printed="x %")
+    out = residents.share_of_population(persons, population, printed).set_index("year")
+    assert out.index.tolist() == [2009, 2010, 2011]  # 2013: no population, no share
+    assert out.loc[2010, "share_pct"] == 2.1  # as printed, not the computed 2.0
+    assert out.loc[2010, "derived_share_pct"] == pytest.approx(2.0)
+    assert out.loc[2010, "status"] == "final"
+    assert out.loc[2011, "share_pct"] == pytest.approx(1.5)
+    assert out.loc[2011, "status"] == "derived"
+    assert out.loc[2011, "as_printed"] == ""
+    assert out.loc[2009, "share_pct"] == 1.9  # printed share stands without a count
+    assert np.isnan(out.loc[2009, "persons"])
+
+
+def test_printed_share_matches_on_basis_too():
+    persons = frame([(2011, 1_000.0, REGISTRATION), (2011, 900.0, RESTATED)])
+    population = pd.Series([100_000.0], index=[2011])
+    printed = frame([(2011, 1.05, REGISTRATION)], status="final", as_printed="1.05%")
+    out = residents.share_of_population(persons, population, printed)
+    assert out["basis"].tolist() == [REGISTRATION, RESTATED]
+    assert out["share_pct"].tolist() == pytest.approx([1.05, 0.9])
+    assert out["status"].tolist() == ["final", "derived"]
+
+
+def test_printed_shares_of_other_bases_are_ignored():
+    persons = frame([(2011, 1_000.0, REGISTRATION)])
+    printed = frame([(2012, 1.6, RESIDENCE)], status="final", as_printed="1.60%")
+    out = residents.share_of_population(persons, pd.Series([50_000.0], index=[2011]), printed)
+    assert out["basis"].tolist() == [REGISTRATION]
+
+
+def test_share_without_printed_shares_is_all_derived():
+    persons = frame([(2011, 1_000.0, REGISTRATION)])
+    out = residents.share_of_population(persons, pd.Series([50_000.0], index=[2011]))
+    assert out["status"].tolist() == ["derived"]
+    assert out["share_pct"].tolist() == pytest.approx([2.0])
+
+
+# --------------------------------------------------------------------------- real data
+
+
+def test_real_basis_gap_2011_and_the_switch():
+    both = residents.load_foreign_residents(include_restated=True)
+    gaps = residents.basis_gaps(both)
+    assert gaps.index.tolist() == [2008, 2009, 2010, 2011]
+    assert gaps.loc[2011, "old_persons"] == 2_078_508
+    assert gaps.loc[2011, "new_persons"] == 2_047_349
+    assert gaps.loc[2011, "gap_persons"] == -31_159
+    one = residents.load_foreign_residents()
+    assert not one["year"].duplicated().any()
+    assert residents.basis_changes(one) == [2012]
+    assert set(one["basis"]) == {REGISTRATION, RESIDENCE}
+
+
+def test_real_derived_shares_agree_with_printed_ones_to_a_rounding():
+    persons = residents.load_foreign_residents()
+    printed = pd.concat(
+        [data.load("registered_foreigners_share_pct"), data.load("resident_foreigners_share_pct")]
+    )
+    out = residents.share_of_population(persons, data.series("japan_population"), printed)
+    shown = out[out["status"] != "derived"]
+    assert len(shown) == len(printed)
+    # The ministry's denominators varied: printed and derived agree within 0.01 point.
+    assert (shown["share_pct"] - shown["derived_share_pct"]).abs().max() < 0.0125
+
+
+# --------------------------------------------------------------------------- chart
+
+
+def test_plot_counts_and_share_draws_bars_gaps_and_source():
+    plots.set_theme()
+    both = residents.join_bases(REGISTERED, RESIDENT, include_restated=True)
+    shares = frame([(2009, 1.0, REGISTRATION), (2011, 1.2, REGISTRATION),
+                    (2012, 1.1, RESIDENCE)], status="final").rename(columns={"value": "share_pct"})
+    shares.loc[2, "status"] = "derived"
+    fig = residents.plot_counts_and_share(
+        both, shares, title="t", ylabel="persons", share_title="s", share_ylabel="%",
+        source="Source: test", events=("earthquake",),
+    )
+    assert isinstance(fig, Figure)
+    top, bottom = fig.axes[:2]
+    assert len(top.patches) == len(both)
+    widths = sorted({round(p.get_width(), 6) for p in top.patches})
+    assert widths == [0.4, 0.8]  # two bases side by side in 2010 and 2011
+    line = bottom.lines[0]
+    assert np.isnan(np.asarray(line.get_ydata(), dtype=float)).sum() == 1  # 2010 gap kept
+    assert [t.get_text() for t in fig.texts if t.get_gid() == plots.SOURCE_GID] == [
+        "Source: test"
+    ]
+    assert sum(1 for ln in bottom.lines if ln.get_gid() == plots.EVENT_GID) == 1
