@@ -510,7 +510,9 @@ def plot_bar_ranking(
     Figure
     """
     ranked = df.sort_values(value, ascending=False)
-    highlighted = {highlight} if isinstance(highlight, str) else set(highlight or ())
+    highlighted = (
+        {highlight} if isinstance(highlight, str) else set(() if highlight is None else highlight)
+    )
     labels = ranked[label].astype(str).tolist()
     fig, ax = _figure_axes(ax, figsize=(FIGSIZE[0], max(FIGSIZE[1], 0.28 * len(ranked) + 1.2)))
     base = sns.color_palette()[0]
@@ -682,7 +684,7 @@ def plot_prefecture_tiles(
     fig, ax = _figure_axes(ax, figsize=(FIGSIZE[0], 6.0))
     colormap = mpl.colormaps[cmap]
     norm = Normalize(vmin=data.min(), vmax=data.max())
-    fontsize = 6.5 if lang == "ja" else 5.5  # points; "Kagoshima" must fit its tile
+    fontsize = 9.0 if lang == "ja" else 6.5  # points: legible at 100 dpi; 鹿児島/"Kagoshima" fit
     for code, value in data.items():
         color = None if np.isnan(value) else colormap(norm(value))
         text = "–" if color is None else value_format.format(value)

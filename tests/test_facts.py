@@ -1,0 +1,122 @@
+"""Fact tables: the NGO and local-government figures as the report prints them."""
+
+import math
+
+import pandas as pd
+import pytest
+
+from analysis import data, facts
+
+
+@pytest.fixture(scope="module")
+def figures():
+    return data.report_figures()
+
+
+def test_ngo_fact_table_known_answers(figures):
+    ngo = facts.fact_table("ngo", figures=figures).set_index("figure_id")
+    assert list(ngo.reset_index().columns) == facts.FACT_COLUMNS
+    assert len(ngo) == 11
+    expected = {
+        "ngos_in_cooperation": (400, "NGOs", "lower bound (以上)", "≥ 400"),
+        "ngo_grant_ngos": (48, "NGOs", "exact", "48"),
+        "ngo_grant_countries": (28, "countries (か国)", "exact", "28"),
+        "ngo_grant_regions": (1, "regions (地域)", "exact", "1"),
+        "ngo_grant_projects": (78, "items (件)", "exact", "78"),
+        "jpf_ngos": (37, "NGOs", "exact", "37"),
+        "ngo_study_groups": (5, "organisations (団体)", "exact", "5"),
+        "ngo_counsellor_orgs": (17, "organisations (団体)", "exact", "17"),
+        "ngo_support_programmes": (4, "programmes (事業)", "exact", "4"),
+        "ngo_committee_meetings": (3, "times (回)", "exact", "3"),
+        "non_nuclear_envoys": (88, "persons (人)", "person-times (延べ)", "88"),
+    }
+    for figure_id, (value, unit, kind, reads_as) in expected.items():
+        row = ngo.loc[figure_id]
+        assert (row["value"], row["unit"], row["kind"], row["reads_as"]) == (
+            value, unit, kind, reads_as,
+        ), figure_id
+
+
+def test_local_fact_table_known_answers(figures):
+    local = facts.fact_table("local", figures=figures)
+    assert local["figure_id"].tolist() == [
+        "disaster_prefectures", "regional_pr_events", "regional_tours",
+    ]
+    assert local["value"].tolist() == [3, 9, 2]
+    assert local["as_printed"].tolist() == ["3県", "9件", "2回"]
+    assert local["line"].is_monotonic_increasing
+
+
+def test_rows_follow_the_reading_order_and_keep_the_print(figures):
+    for section in data.SECTIONS:
+        table = facts.fact_table(section, figures=figures)
+        assert table["line"].is_monotonic_increasing, section
+        assert table["value"].dtype == "float64"
+        assert table["unit"].str.len().gt(0).all(), section
+        assert table["reads_as"].str.len().gt(0).all(), section
+
+
+def test_every_ngo_and_local_figure_has_a_named_unit(figures):
+    for section in ("ngo", "local", "volunteers"):
+        units = facts.fact_table(section, figures=figures)["unit"]
+        assert not units.str.contains("no counter").any(), section
+
+
+def test_table_cells_are_left_out_unless_asked(figures):
+    prose = facts.fact_table("volunteers", figures=figures)
+    assert not prose["figure_id"].str.startswith("pref_").any()
+    assert len(prose) == 14
+    cells = facts.fact_table("volunteers", figures=figures, include_table_cells=True)
+    assert len(cells) == 14 + 48 * 2 * 2
+
+
+def test_ranges_show_both_ends(figures):
+    vol = facts.fact_table("volunteers", figures=figures).set_index("figure_id")
+    assert vol.loc["jocv_age_range", "kind"] == "range"
+    assert vol.loc["jocv_age_range", "reads_as"] == "20–39"
+    assert vol.loc["jocv_cumulative", "reads_as"] == "37,532"
+    assert math.isnan(vol.loc["jocv_cumulative", "high"])
+
+
+def test_unknown_section_names_the_known_ones():
+    with pytest.raises(ValueError, match="known: overview"):
+        facts.fact_table("ngos")
+
+
+@pytest.mark.parametrize(
+    ("qualifier", "high", "approx", "kind"),
+    [
+        (None, float("nan"), False, "exact"),
+        (float("nan"), float("nan"), False, "exact"),
+        ("以上", float("nan"), False, "lower bound (以上)"),
+        ("超", float("nan"), True, "lower bound (超)"),
+        ("余り", float("nan"), True, "lower bound (余り)"),
+        ("未満", float("nan"), True, "upper bound (未満)"),
+        ("延べ", float("nan"), False, "person-times (延べ)"),
+        ("約", float("nan"), True, "approximate (約)"),
+        (None, 3.0, False, "range"),
+    ],
+)
+def test_figure_kind(qualifier, high, approx, kind):
+    assert facts.figure_kind(qualifier, high, approx) == kind
+
+
+def test_unit_names():
+    assert facts.unit_en("x", "団体") == "organisations (団体)"
+    assert facts.unit_en("jpf_ngos", None) == "NGOs"
+    assert facts.unit_en("x", float("nan")) == "(no counter printed)"
+    with pytest.raises(KeyError, match="UNITS_EN"):
+        facts.unit_en("x", "頭")
+
+
+def test_an_unknown_counter_in_the_figures_is_reported():
+    figures = pd.DataFrame(
+        {
+            "figure_id": ["a"], "section": ["ngo"], "subject": ["s"], "period": ["2012"],
+            "line": [1], "as_printed": ["3頭"], "component": [""], "value": [3.0],
+            "high": [float("nan")], "unit_as_printed": ["頭"], "approx": [False],
+            "qualifier": [None],
+        }
+    )
+    with pytest.raises(KeyError, match="'頭' of 'a'"):
+        facts.fact_table("ngo", figures=figures)
