@@ -52,7 +52,8 @@ FONT = "IPAexGothic"
 FIGSIZE = (8.0, 4.5)  # inches; 800 x 450 px at the notebook dpi
 DPI = 100
 SOURCE_GID = "source"
-SOURCE_FONTSIZE = 8.0  # points
+SOURCE_FONTSIZE = 9.0  # points: still legible when a page scales the chart down
+SOURCE_COLOR = "#444444"
 EVENT_GID = "event"
 TILE_GID_PREFIX = "tile-"
 EVENT_COLOR = "#7f7f7f"
@@ -114,6 +115,21 @@ def set_theme() -> None:
     saved) with constrained layout.
     """
     sns.set_theme(context="notebook", style="whitegrid", palette="colorblind", rc=dict(THEME_RC))
+    # Tables in notebooks: counts with thousands separators (7,140,000 rather than
+    # 7140000.0 or 7.14e+06), ratios to four significant digits, text never truncated.
+    pd.set_option("display.float_format", format_number)
+    pd.set_option("display.max_colwidth", None)
+
+
+def format_number(value: float) -> str:
+    """Format a number for a table: ``7,140,000``, ``1,234``, ``1.353``, ``0.04663``.
+
+    Whole numbers and numbers of 1,000 or more get thousands separators and no
+    decimals; smaller ones four significant digits.
+    """
+    if float(value).is_integer() or abs(value) >= 1000:
+        return f"{value:,.0f}"
+    return f"{value:.4g}"
 
 
 @dataclass(frozen=True)
@@ -274,7 +290,7 @@ def add_source(fig_or_ax: Figure | Axes, source: str) -> Text:
             ha="left",
             va="bottom",
             fontsize=SOURCE_FONTSIZE,
-            color="grey",
+            color=SOURCE_COLOR,
             gid=SOURCE_GID,
         )
     _reserve_bottom(fig, text)

@@ -35,6 +35,16 @@ REPORT_TITLE = (
 
 _ADDRESS = re.compile(r"0x[0-9a-fA-F]{6,}")
 _H1 = re.compile(r"^#\s+(.+?)\s*#*\s*$")
+_SENTENCE_END = re.compile(r"(?<=[.。])\s+(?=[A-Z(「])")
+# Pages: a readable line length, the same font stack as the index, no favicon request.
+_PAGE_HEAD = """<link rel="icon" href="data:,">
+<style>
+body { font-family: system-ui, "IPAexGothic", "Hiragino Sans", "Noto Sans CJK JP", sans-serif; }
+.jp-Notebook { max-width: 62rem; margin: 0 auto; }
+.jp-RenderedHTMLCommon table { font-variant-numeric: tabular-nums; }
+.jp-RenderedHTMLCommon td, .jp-RenderedHTMLCommon th { text-align: left; vertical-align: top; }
+</style>
+"""
 
 
 class NotebookError(RuntimeError):
@@ -250,13 +260,13 @@ def notebook_title(nb: NotebookNode) -> str | None:
 
 
 def notebook_summary(nb: NotebookNode) -> str:
-    """Return the notebook's first Markdown paragraph (not a heading) as one line."""
+    """Return the first sentence of the notebook's first Markdown paragraph (not a heading)."""
     for cell in nb.cells:
         if cell.cell_type == "markdown":
             for block in re.split(r"\n\s*\n", cell.source):
                 text = " ".join(line.strip() for line in block.strip().splitlines())
                 if text and not text.startswith("#"):
-                    return text
+                    return _SENTENCE_END.split(text, maxsplit=1)[0]
     return ""
 
 
@@ -272,9 +282,11 @@ def _index_html(title: str, entries: list[tuple[str, str, str]]) -> str:
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{html.escape(title)}</title>
+<link rel="icon" href="data:,">
 <style>
-body {{ font-family: system-ui, "Hiragino Sans", "Noto Sans CJK JP", sans-serif;
+body {{ font-family: system-ui, "IPAexGothic", "Hiragino Sans", "Noto Sans CJK JP", sans-serif;
        max-width: 46rem; margin: 2rem auto; padding: 0 1rem; line-height: 1.5; }}
+h1 {{ font-size: 1.5rem; line-height: 1.3; }}
 li {{ margin-bottom: 1rem; }} li p {{ margin: 0.2rem 0 0; color: #444; }}
 </style>
 </head>
@@ -327,7 +339,7 @@ def render_html(
         name = notebook_title(nb) or path.stem
         body, _resources = exporter.from_notebook_node(nb, resources={"metadata": {"name": name}})
         page = outdir / f"{path.stem}.html"
-        page.write_text(body, encoding="utf-8")
+        page.write_text(body.replace("</head>", _PAGE_HEAD + "</head>", 1), encoding="utf-8")
         entries.append((page.name, name, notebook_summary(nb)))
     index = outdir / "index.html"
     index.write_text(_index_html(title, entries), encoding="utf-8")

@@ -42,7 +42,7 @@ VENV = ROOT / ".venv"
 # One real notebook, run cell by cell through the server (the first one: the overview).
 NOTEBOOK = "01_overview.ipynb"
 # A number it shows: MOJ foreign entrants in 2011, the report's 約714万人 (table, cell 5).
-KNOWN_NUMBER = "7135407"
+KNOWN_NUMBER = "7,135,407"
 # What `ipykernel install --user` leaves behind once that other environment is deleted.
 STALE_PYTHON = "/nonexistent/old-env/bin/python"
 STARTUP_TIMEOUT = 90  # s; JupyterLab answers in about 4 s here

@@ -199,7 +199,7 @@ def test_every_chart_has_one_source_line_bottom_left(chart):
     assert x < 0.05 and y < 0.05
     assert (text.get_ha(), text.get_va()) == ("left", "bottom")
     assert text.get_fontsize() < mpl.rcParams["font.size"]
-    assert to_hex(text.get_color()) == to_hex("grey")
+    assert to_hex(text.get_color()) == plots.SOURCE_COLOR
     # the axes were moved up: the source line sits below every axes
     source_top = text.get_window_extent().y1
     assert all(ax.get_tightbbox().y0 >= source_top - 1 for ax in fig.axes)
@@ -410,3 +410,18 @@ def test_series_breaks_its_line_at_missing_years():
     xs, ys = line.get_data()
     assert list(xs) == [2000, 2001, 2002, 2003, 2004, 2005]
     assert np.isnan(ys[2]) and np.isnan(ys[3])
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [(7140000.0, "7,140,000"), (2.638741e10, "26,387,410,000"), (1.3534, "1.353"),
+     (0.0466, "0.0466"), (1234.5678, "1,235"), (-24.44, "-24.44"), (0.0, "0")],
+)
+def test_format_number(value, text):
+    assert plots.format_number(value) == text
+
+
+def test_theme_formats_tables_for_reading():
+    plots.set_theme()
+    shown = pd.DataFrame({"persons": [7140000.0], "ratio": [1.3534]}).to_string()
+    assert "7,140,000" in shown and "1.353" in shown and "e+" not in shown

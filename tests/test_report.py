@@ -179,6 +179,9 @@ def test_render_writes_pages_without_code_and_an_index(tmp_path):
     code_cells = re.findall(r'<div class="(jp-Cell jp-CodeCell[^"]*)"', page)
     assert len(code_cells) == 4
     assert all("jp-mod-noInput" in classes for classes in code_cells)
+    assert "max-width: 62rem" in page  # readable line length
+    favicon = '<link rel="icon" href="data:,">'  # no favicon request (404) from pages or index
+    assert favicon in page and favicon in listing
 
 
 def test_title_and_summary_come_from_the_first_h1_and_paragraph():
@@ -192,6 +195,10 @@ def test_title_and_summary_come_from_the_first_h1_and_paragraph():
     assert notebook_summary(nb) == "Issued visas *doubled* since 2000."
     assert notebook_title(new_notebook()) is None
     assert notebook_summary(new_notebook()) == ""
+    two = new_notebook(
+        cells=[new_markdown_cell("# T\n\nFirst one, about 7.14 million. Second one.")]
+    )
+    assert notebook_summary(two) == "First one, about 7.14 million."
 
 
 def test_render_falls_back_to_the_file_name_without_h1(tmp_path):
