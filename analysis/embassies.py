@@ -13,27 +13,19 @@ prepares its inputs and reads the series the way the report's claims need:
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
 
 from analysis import data
-from analysis.plots import Event
 
 __all__ = [
     "CAPACITY_STATUSES",
-    "NIUE_RECOGNITION",
     "align_capacity",
     "changes_between",
     "embassy_table",
 ]
-
-NIUE_RECOGNITION = Event(
-    dt.date(2015, 5, 15), "ニウエ承認（195か国）", "Niue recognised (195 states)"
-)
-"""Japan recognised Niue on 15 May 2015: the ceiling rose from 194 to 195 states."""
 
 CAPACITY_STATUSES = ("given", "carried_forward", "assumed_back")
 """How a year's capacity was obtained: given for that year; the last earlier value carried

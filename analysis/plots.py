@@ -165,6 +165,12 @@ EVENTS: Mapping[str, Event] = MappingProxyType(
         "registration_reform": Event(
             dt.date(2012, 7, 9), "新しい在留管理制度", "Residence-card system"
         ),
+        "visa_waivers_2013": Event(
+            dt.date(2013, 7, 1), "タイ・マレーシア査証免除", "Visa waivers: Thailand, Malaysia"
+        ),
+        "niue_recognition": Event(
+            dt.date(2015, 5, 15), "ニウエ承認（195か国）", "Niue recognised (195 states)"
+        ),
         "covid": Event(dt.date(2020, 3, 11), "新型コロナ", "COVID-19 pandemic"),
     }
 )

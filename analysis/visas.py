@@ -13,13 +13,10 @@ notebook:
 - :func:`share_of_total` -- one country's share of all visas issued, by year.
 - :func:`compare_forecast` -- a forecast's intervals against the outcomes, lower bounds
   included.
-
-Events the house charts lack are defined here as :class:`analysis.plots.Event` objects.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import itertools
 import re
 from decimal import Decimal
@@ -28,13 +25,11 @@ import numpy as np
 import pandas as pd
 
 from analysis import data
-from analysis.plots import Event
 from analysis.validate import DataValidationError
 
 __all__ = [
     "PROGRAMME_FIGURES",
     "PROGRAMME_LABELS",
-    "THAI_MALAYSIAN_WAIVERS",
     "compare_forecast",
     "missing_years",
     "months_inclusive",
@@ -43,11 +38,6 @@ __all__ = [
     "rounding_bounds",
     "share_of_total",
 ]
-
-THAI_MALAYSIAN_WAIVERS = Event(
-    dt.date(2013, 7, 1), "タイ・マレーシア査証免除", "Visa waivers: Thailand, Malaysia"
-)
-"""Visa exemption for short stays by Thai and Malaysian nationals, from 1 July 2013."""
 
 PROGRAMME_FIGURES: tuple[str, ...] = (
     "tohoku_fee_waivers",

@@ -256,12 +256,14 @@ def test_all_events_are_marked_in_date_order_with_chosen_language():
     fig = plots.plot_series(series_df(), title="t", ylabel="p", source="s", events=plots.EVENTS)
     ax = fig.axes[0]
     xs = [ln.get_xdata()[0] for ln in ax.lines if ln.get_gid() == plots.EVENT_GID]
-    assert xs == pytest.approx([2008.71, 2011.19, 2012.52, 2020.19], abs=0.01)
+    assert xs == pytest.approx([2008.71, 2011.19, 2012.52, 2013.50, 2015.37, 2020.19], abs=0.01)
     labels = [t.get_text() for t in ax.texts]
     assert labels == [
         "Lehman shock",
         "Great East Japan Earthquake",
         "Residence-card system",
+        "Visa waivers: Thailand, Malaysia",
+        "Niue recognised (195 states)",
         "COVID-19 pandemic",
     ]
 

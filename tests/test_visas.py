@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -211,11 +209,3 @@ def test_compare_forecast_with_lower_bounds():
     assert pd.isna(out.loc[2015, "in_80"])  # the true value is >= 95: inside or above
     assert bool(out.loc[2016, "in_95"]) is False  # the bound is above the interval
     assert out["in_80"].dtype == "boolean"
-
-
-# --------------------------------------------------------------------------- charts
-
-
-def test_events_are_plot_events():
-    assert visas.THAI_MALAYSIAN_WAIVERS.date == dt.date(2013, 7, 1)
-    assert 2013.49 < visas.THAI_MALAYSIAN_WAIVERS.year_fraction < 2013.5
