@@ -256,12 +256,9 @@ def volunteers_by_prefecture(*, include_other: bool = True) -> pd.DataFrame:
         "jocv_2012_persons", "sv_cumulative_persons", "sv_2012_persons", "jocv_as_printed",
         "sv_as_printed", "line",
     ]
-    return out[cols].sort_values("line").reset_index(drop=True).pipe(_sort_prefectures)
-
-
-def _sort_prefectures(df: pd.DataFrame) -> pd.DataFrame:
-    order = df["pref_code"].replace("", "99")
-    return df.iloc[order.argsort(kind="stable")].reset_index(drop=True)
+    # JIS X 0401 order, その他 (empty code) last
+    order = out["pref_code"].replace("", "99").argsort(kind="stable")
+    return out.iloc[order][cols].reset_index(drop=True)
 
 
 # --------------------------------------------------------------------------- official series
