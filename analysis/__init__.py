@@ -5,7 +5,13 @@ Modules, one concern each:
 - :mod:`analysis.japanese` – numbers and eras in Japanese text (``約714万人`` → 7,140,000).
 - :mod:`analysis.prefectures` – the 47 prefectures (JIS X 0401 codes, names, regions).
 - :mod:`analysis.data` – loaders for every table in ``data/`` and the indicator catalogue.
+- :mod:`analysis.metadata` – the data dictionary (every column, unit and source).
 - :mod:`analysis.validate` – checks that fail with the file, row and value that broke them.
+- :mod:`analysis.models` – shock recovery, breakpoints, bounded growth, forecasts, backtests.
+- :mod:`analysis.claims` – the fact-check of the report's quantitative claims.
+- :mod:`analysis.residents`, :mod:`analysis.visas`, :mod:`analysis.embassies`,
+  :mod:`analysis.volunteers`, :mod:`analysis.facts` – section-specific tables for the notebooks.
+- :mod:`analysis.plots` – the chart theme; :mod:`analysis.report` – notebook runner and HTML.
 """
 
 __version__ = "0.1.0"
