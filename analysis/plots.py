@@ -51,6 +51,9 @@ Lang = Literal["en", "ja"]
 FONT = "IPAexGothic"
 FIGSIZE = (8.0, 4.5)  # inches; 800 x 450 px at the notebook dpi
 DPI = 100
+MIN_TEXT_PT = 11.0
+"""Smallest text any chart may use, in points: with charts at most 560 px wide (5.6 in at
+:data:`DPI`), text stays at least 9 px tall on a 390 px phone screen (tests/test_browser.py)."""
 SOURCE_GID = "source"
 SOURCE_FONTSIZE = 9.0  # points: still legible when a page scales the chart down
 SOURCE_COLOR = "#444444"
