@@ -1,62 +1,56 @@
 """Loaders: one function per table, each returning a validated, documented DataFrame.
 
-Raw inputs (``data/raw/``, never edited by code):
+Raw inputs (in the data folder, :func:`analysis.datadir.data_dir`; never edited by code):
 
-- ``bluebook2013_ch4_s1.txt`` -- the report section as extracted from the PDF.
-- ``report_figures.csv`` -- where each figure of the report is printed (line, as
+- ``raw/bluebook2013_ch4_s1.txt`` -- the report section as extracted from the PDF.
+- ``raw/report_figures.csv`` -- where each figure of the report is printed (line, as
   printed) and what it measures. It holds no values: :func:`report_figures` computes
   them from the printed text with :mod:`analysis.japanese`.
-- ``official_series.csv`` -- official annual series, one chosen row per indicator,
-  key and year, each with its source URL and the figure as printed.
+- ``raw/series/<topic>.csv`` -- official annual series, one chosen row per indicator,
+  key and year (or fiscal year), each with its source URL, the figure as printed and,
+  for derived values, the arithmetic (:data:`analysis.metadata.INDICATORS` says which
+  indicator lives in which file).
 
-Every column is described in :mod:`analysis.metadata` (and ``data/datapackage.json``).
+Every column is described in :mod:`analysis.metadata` (and ``data/datapackage.json``);
+:mod:`analysis.validate` checks every file on load. Results are cached on the content of
+the files they read, so an edited file is re-read in the same session.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
-from functools import cache
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import pandas as pd
 
 from analysis import metadata
-from analysis.japanese import parse_count_with_parenthetical, parse_number
+from analysis.datadir import data_dir, fingerprint
+from analysis.japanese import ParsedNumber, parse_count_with_parenthetical, parse_number
 from analysis.prefectures import prefectures
 from analysis.validate import (
+    FILE,
     ROW,
     DataValidationError,
-    check_allowed,
-    check_non_negative,
-    check_range,
+    check_indicators_present,
+    check_series_row,
+    check_table,
+    check_totals,
     check_unique,
     fail,
     read_raw_csv,
-    to_float,
-    to_integer,
 )
 
-DATA_DIR = Path(__file__).resolve().parents[1] / "data"
-"""The project's ``data/`` folder (the package is meant to be installed editable)."""
-RAW_DIR = DATA_DIR / "raw"
-REPORT_TEXT_PATH = RAW_DIR / "bluebook2013_ch4_s1.txt"
-REPORT_FIGURES_PATH = RAW_DIR / "report_figures.csv"
-OFFICIAL_SERIES_PATH = RAW_DIR / "official_series.csv"
+REPORT_TEXT = "raw/bluebook2013_ch4_s1.txt"
+REPORT_FIGURES = "raw/report_figures.csv"
 
-UNITS = ("persons", "visas", "embassies", "states", "countries", "countries_and_regions", "percent")
-VALUE_TYPES = ("exact", "rounded", "lower_bound")
-STATUSES = ("final", "preliminary", "derived")
-SECTIONS = ("overview", "visas", "residents", "ngo", "embassies", "volunteers", "local")
-COMPONENTS = ("", "total", "parenthetical")
-
-SERIES_COLUMNS = [
-    "indicator", "key", "year", "reference_date", "value", "unit", "value_type", "basis",
-    "status", "as_printed", "source_title", "source_url", "note",
-]
 FIGURE_COLUMNS = [
     "figure_id", "section", "section_ja", "subject", "period", "line", "as_printed",
     "component", "value", "high", "unit_as_printed", "approx", "qualifier",
-]
+]  # fmt: skip
+"""Columns of :func:`report_figures`, in order."""
 
 # Report figures that extend official series: indicator -> (figure_id, year, reference date).
 _REPORT_ROWS: dict[str, tuple[tuple[str, int, str], ...]] = {
@@ -72,24 +66,53 @@ _REPORT_ROWS: dict[str, tuple[tuple[str, int, str], ...]] = {
     "jocv_cumulative_countries": (("jocv_countries", 2012, "2012-12-31"),),
     "sv_cumulative_countries": (("sv_countries", 2012, "2012-12-31"),),
 }
-_REPORT_UNITS = {
-    "embassies_in_tokyo": "embassies",
-    "jocv_cumulative": "persons",
-    "sv_cumulative": "persons",
-    "jocv_cumulative_countries": "countries",
-    "sv_cumulative_countries": "countries",
-}
 # Official rows that a report figure supersedes (same indicator, key and year). Listed
 # explicitly so that nothing is replaced silently: load() fails if the overlap changes.
 _SUPERSEDED: frozenset[tuple[str, str, int]] = frozenset(
     {("sv_cumulative", "", 2012), ("sv_cumulative_countries", "", 2012)}
 )
 
+T = TypeVar("T")
+_CACHE: dict[str, tuple[str, object]] = {}
 
-@cache
+
+def _cached(name: str, files: list[Path], build: Callable[[], T]) -> T:
+    """Return ``build()``, recomputed whenever the bytes of ``files`` change."""
+    stamp = fingerprint(files)
+    hit = _CACHE.get(name)
+    if hit is None or hit[0] != stamp:
+        hit = (stamp, build())
+        _CACHE[name] = hit
+    return hit[1]  # type: ignore[return-value]
+
+
+def path_of(relative: str) -> Path:
+    """Absolute path of a file of the data folder, e.g. ``path_of("raw/report_figures.csv")``."""
+    return data_dir() / relative
+
+
+def series_paths() -> dict[Path, str]:
+    """Every series file the metadata declares, with its time column (``year``/``fiscal_year``)."""
+    folder = data_dir() / metadata.SERIES_DIR
+    return {folder / f"{stem}.csv": time for stem, time in metadata.series_files().items()}
+
+
+# --------------------------------------------------------------------------- report
+
+
 def report_lines() -> tuple[str, ...]:
-    """Return the report section's lines (``line`` numbers are 1-based indexes into it)."""
-    return tuple(REPORT_TEXT_PATH.read_text(encoding="utf-8").splitlines())
+    """Return the report section's lines (``line`` numbers are 1-based indexes into it).
+
+    Lines end at every newline and page-break convention (``str.splitlines``).
+    """
+    path = path_of(REPORT_TEXT)
+    if not path.is_file():
+        raise DataValidationError(f"{path}: file not found")
+    return _cached(
+        "report_lines",
+        [path],
+        lambda: tuple(path.read_text(encoding="utf-8").splitlines()),
+    )
 
 
 def report_text() -> str:
@@ -97,19 +120,28 @@ def report_text() -> str:
     return "\n".join(report_lines())
 
 
-# --------------------------------------------------------------------------- report
-
-
 def _compact(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
-def _parse_figure(as_printed: str, component: str) -> dict[str, object]:
+def parse_figure(as_printed: str, component: str = "") -> ParsedNumber:
+    """Parse a report figure: a plain figure, or one part of a table cell ``N（M）人``.
+
+    Parameters
+    ----------
+    as_printed : str
+        The figure as printed.
+    component : {'', 'total', 'parenthetical'}
+        Which number of a table cell to return (``""`` for a plain figure).
+    """
     if component:
-        total, paren = parse_count_with_parenthetical(as_printed)
-        parsed = total if component == "total" else paren
-    else:
-        parsed = parse_number(as_printed)
+        total, part = parse_count_with_parenthetical(as_printed)
+        return total if component == "total" else part
+    return parse_number(as_printed)
+
+
+def _figure_values(as_printed: str, component: str) -> dict[str, object]:
+    parsed = parse_figure(as_printed, component)
     return {
         "value": parsed.value,
         "high": parsed.high,
@@ -120,14 +152,14 @@ def _parse_figure(as_printed: str, component: str) -> dict[str, object]:
 
 
 def read_report_figures(
-    path: Path = REPORT_FIGURES_PATH, lines: tuple[str, ...] | None = None
+    path: Path | None = None, lines: tuple[str, ...] | None = None
 ) -> pd.DataFrame:
     """Read and check ``report_figures.csv``; compute each value from the printed text.
 
     Parameters
     ----------
-    path : pathlib.Path
-        The curated figure list.
+    path : pathlib.Path, optional
+        The curated figure list (default: the data folder's).
     lines : tuple of str, optional
         The report's lines (default: :func:`report_lines`).
 
@@ -139,16 +171,16 @@ def read_report_figures(
     Raises
     ------
     DataValidationError
-        Naming file, row and value, if a figure id repeats, a section or component is
-        unknown, the line is outside the text, the figure is not printed on that line
-        (line breaks and spaces of the PDF extraction are ignored), or it cannot be parsed.
+        Naming file, row and value, if a figure id repeats, a column breaks its schema
+        (:data:`analysis.metadata.COLUMNS`), the line is outside the text, the figure
+        is not printed on that line (line breaks and spaces of the PDF extraction are
+        ignored), or it cannot be parsed.
     """
+    path = path_of(REPORT_FIGURES) if path is None else path
     lines = report_lines() if lines is None else lines
-    df = read_raw_csv(path, metadata.TABLES["report_figures"]["columns"])  # type: ignore[arg-type]
+    table = metadata.TABLES["report_figures"]
+    df = check_table(read_raw_csv(path, table.columns), table, path)
     check_unique(df, ["figure_id"], path)
-    check_allowed(df, "section", SECTIONS, path)
-    check_allowed(df, "component", COMPONENTS, path)
-    df["line"] = to_integer(df, "line", path)
     parsed = []
     for rec in df.itertuples(index=False):
         row = getattr(rec, ROW)
@@ -163,16 +195,14 @@ def read_report_figures(
                 f"(found {lines[rec.line - 1]!r})",
             )
         try:
-            parsed.append(_parse_figure(rec.as_printed, rec.component))
+            parsed.append(_figure_values(rec.as_printed, rec.component))
         except ValueError as err:
             fail(path, row, f"cannot read the figure {rec.as_printed!r}: {err}")
     values = pd.DataFrame(parsed, index=df.index)
     out = pd.concat([df, values], axis=1)
-    out["value"] = out["value"].astype("float64")
-    out["high"] = out["high"].astype("float64")
-    out["approx"] = out["approx"].astype(bool)
-    out["line"] = out["line"].astype("int64")
-    return out
+    return out.astype(
+        {"value": "float64", "high": "float64", "approx": "bool", "line": "int64"}
+    )
 
 
 def report_figures() -> pd.DataFrame:
@@ -184,8 +214,8 @@ def report_figures() -> pd.DataFrame:
         One row per figure (a table cell ``1,906（45）人`` gives two rows), columns:
 
         - ``figure_id`` (str): stable identifier, e.g. ``entrants_2011``.
-        - ``section`` (str): section code (``overview``, ``visas``, ``residents``, ``ngo``,
-          ``embassies``, ``volunteers``, ``local``); ``section_ja``: its heading.
+        - ``section`` (str): section code (:data:`analysis.metadata.SECTIONS`);
+          ``section_ja``: its heading.
         - ``subject`` (str): what the figure measures, in English.
         - ``period`` (str): period or date, as the report states it.
         - ``line`` (int64): 1-based line of the report text where the figure starts.
@@ -201,7 +231,12 @@ def report_figures() -> pd.DataFrame:
     -----
     Source: 外務省『外交青書2013』第4章第1節 (:data:`analysis.metadata.REPORT_URL`).
     """
-    return read_report_figures().drop(columns=ROW)[FIGURE_COLUMNS].reset_index(drop=True)
+    files = [path_of(REPORT_FIGURES), path_of(REPORT_TEXT)]
+    return _cached(
+        "report_figures",
+        files,
+        lambda: read_report_figures().drop(columns=ROW)[FIGURE_COLUMNS].reset_index(drop=True),
+    ).copy()
 
 
 def volunteers_by_prefecture(*, include_other: bool = True) -> pd.DataFrame:
@@ -255,127 +290,89 @@ def volunteers_by_prefecture(*, include_other: bool = True) -> pd.DataFrame:
         "pref_code", "pref_name_ja", "pref_name_en", "region_en", "jocv_cumulative_persons",
         "jocv_2012_persons", "sv_cumulative_persons", "sv_2012_persons", "jocv_as_printed",
         "sv_as_printed", "line",
-    ]
-    # JIS X 0401 order, その他 (empty code) last
-    order = out["pref_code"].replace("", "99").argsort(kind="stable")
+    ]  # fmt: skip
+    order = out["pref_code"].replace("", "99").argsort(kind="stable")  # JIS order, その他 last
     return out.iloc[order][cols].reset_index(drop=True)
 
 
-# --------------------------------------------------------------------------- official series
-
-_SCALE = re.compile(r"\((?:1,000|千)人?\)$")
-_DOT_THOUSANDS = re.compile(r"\d{1,3}(?:\.\d{3})+")
-_SCALE_WORDS = re.compile(r"(?i)mill|bill|\bmil\b|万|億|千")
+# --------------------------------------------------------------------------- series
 
 
-def printed_number(as_printed: str) -> float:
-    """Read the number from a figure as a source printed it.
+def read_series_file(path: Path, time: str = "year") -> pd.DataFrame:
+    """Read and check one series file (``data/raw/series/<topic>.csv``).
 
-    Handles what :func:`analysis.japanese.parse_number` does, plus the print forms
-    found in the sources: spaces inside a figure (``168 万 6,444 人``), a leading table
-    footnote mark (``a)117,060``), a unit of thousands in parentheses (``127,486 (千人)``,
-    ``117,060 (1,000)``), a dot as thousands separator (``520.000``: groups of exactly
-    three digits), and English or other-language words around the digits
-    (``155 countries``, ``over 20,000``).
-
-    Parameters
-    ----------
-    as_printed : str
-        The figure as printed.
-
-    Returns
-    -------
-    float
-        The value, in the source's unit (persons, not thousands).
-
-    Raises
-    ------
-    ValueError
-        If no number can be read; the message quotes the text.
-    """
-    text = re.sub(r"\s+", "", re.sub(r"^[a-z]\)", "", as_printed.strip()))
-    scale = 1.0
-    if _SCALE.search(text):
-        text, scale = _SCALE.sub("", text), 1000.0
-    if _DOT_THOUSANDS.fullmatch(text):
-        return float(text.replace(".", "")) * scale
-    try:
-        return parse_number(text).value * scale
-    except ValueError:
-        pass
-    digits = re.findall(r"\d[\d,.]*", text)
-    if len(digits) != 1 or _SCALE_WORDS.search(text):
-        raise ValueError(f"cannot read a number from {as_printed!r}") from None
-    return float(digits[0].rstrip(".,").replace(",", "")) * scale
-
-
-def _check_printed(df: pd.DataFrame, path: Path) -> None:
-    """Each value must agree with its figure as printed (within the printed rounding)."""
-    for rec in df.itertuples(index=False):
-        row = getattr(rec, ROW)
-        if rec.status == "derived":
-            continue
-        try:
-            printed = printed_number(rec.as_printed)
-        except ValueError as err:
-            fail(path, row, str(err))
-        tol = 0.005 * abs(rec.value) if rec.value_type == "rounded" else 1e-9
-        if abs(printed - rec.value) > tol:
-            fail(
-                path,
-                row,
-                f"value {rec.value:g} disagrees with the figure as printed {rec.as_printed!r} "
-                f"(reads as {printed:g})",
-            )
-
-
-def read_official_series(path: Path = OFFICIAL_SERIES_PATH) -> pd.DataFrame:
-    """Read and check ``official_series.csv``.
-
-    Checks: the header; one row per indicator, key and year; known indicator, unit,
-    value type, status and basis; integer years 1900-2100; non-negative values; shares
-    0-100; a source URL on every row; the value agrees with the figure as printed
-    (exactly, or within 0.5 % for rounded prints); derived rows explain themselves.
+    Every rule of :func:`analysis.validate.check_table` (the column schema) and
+    :func:`analysis.validate.check_series_row` (value against print, formula, basis and
+    its years, key vocabulary, plausible and past years, reference date) is applied,
+    and each (indicator, key, year) appears once.
 
     Returns
     -------
     pandas.DataFrame
-        The file's columns (``year`` int64, ``value`` float64) plus ``csv_row``.
+        The file's columns (``year``/``fiscal_year`` int64, ``value`` float64), plus
+        ``csv_file`` and ``csv_row``.
 
     Raises
     ------
     DataValidationError
-        Naming file, row and value of the first row that breaks a check.
+        Naming file, row and value of the first row that breaks a rule.
     """
-    df = read_raw_csv(path, metadata.TABLES["official_series"]["columns"])  # type: ignore[arg-type]
-    check_allowed(df, "indicator", [i.name for i in metadata.INDICATORS], path)
-    check_allowed(df, "unit", UNITS, path)
-    check_allowed(df, "value_type", VALUE_TYPES, path)
-    check_allowed(df, "status", STATUSES, path)
-    check_allowed(df, "basis", metadata.BASES, path)
-    df["year"] = to_integer(df, "year", path)
-    df["value"] = to_float(df, "value", path)
-    check_unique(df, ["indicator", "key", "year"], path)
-    check_range(df, "year", 1900, 2100, path)
-    check_non_negative(df, "value", path)
-    check_range(df[df["unit"] == "percent"], "value", 0, 100, path)
-    for rec in df.itertuples(index=False):
-        row = getattr(rec, ROW)
-        if not rec.source_url.startswith(("http://", "https://")):
-            fail(path, row, f"source_url {rec.source_url!r} is not a web address")
-        if not rec.as_printed:
-            fail(path, row, "as_printed is empty: every value needs the figure as printed")
-        if rec.status == "derived" and "derived" not in rec.note.lower():
-            fail(path, row, "status is 'derived' but the note does not give the arithmetic")
-    _check_printed(df, path)
-    df["year"] = df["year"].astype("int64")
-    return df
+    name = f"series_{path.stem}"
+    if name not in metadata.TABLES:
+        raise DataValidationError(f"{path}: not a series file declared in analysis.metadata")
+    table = metadata.TABLES[name]
+    df = check_table(read_raw_csv(path, table.columns), table, path)
+    today = dt.date.today()
+    for _, rec in df.iterrows():
+        check_series_row(rec, path, time, today)
+    check_unique(df, ["indicator", "key", time], path)
+    return df.assign(**{FILE: path.name})
+
+
+def _read_all_series() -> pd.DataFrame:
+    paths = series_paths()
+    folder = data_dir() / metadata.SERIES_DIR
+    if folder.is_dir():
+        strays = sorted(p.name for p in folder.glob("*.csv") if p not in paths)
+        if strays:
+            raise DataValidationError(
+                f"{folder}: unexpected file(s) {strays}; every series file is declared by "
+                "an indicator's `file` in analysis.metadata.INDICATORS"
+            )
+    frames = {time: [] for time in ("year", "fiscal_year")}  # type: dict[str, list[pd.DataFrame]]
+    for path, time in paths.items():
+        frames[time].append(read_series_file(path, time))
+    out = {}
+    for time, parts in frames.items():
+        if parts:
+            df = pd.concat(parts, ignore_index=True)
+            check_unique(df, ["indicator", "key", time])
+            check_totals(df, time)
+            out[time] = df
+    every = pd.concat(list(out.values()), ignore_index=True)
+    check_indicators_present(every, [i.name for i in metadata.INDICATORS])
+    return every
+
+
+def official_rows() -> pd.DataFrame:
+    """Every row of every series file, checked (the official rows, no report rows).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The series files' columns (``year`` or ``fiscal_year`` filled per indicator,
+        the other NaN), plus ``csv_file`` and ``csv_row`` locating each row.
+    """
+    return _cached("series", list(series_paths()), _read_all_series).copy()
 
 
 def _report_rows(indicator: str) -> pd.DataFrame:
+    if indicator not in _REPORT_ROWS:
+        return pd.DataFrame(columns=list(metadata.series_columns("year")))
     figs = report_figures().set_index("figure_id")
+    unit = metadata.INDICATOR_BY_NAME[indicator].unit
     rows = []
-    for figure_id, year, ref in _REPORT_ROWS.get(indicator, ()):
+    for figure_id, year, ref in _REPORT_ROWS[indicator]:
         fig = figs.loc[figure_id]
         rows.append(
             {
@@ -384,104 +381,124 @@ def _report_rows(indicator: str) -> pd.DataFrame:
                 "year": year,
                 "reference_date": ref,
                 "value": fig["value"],
-                "unit": _REPORT_UNITS[indicator],
+                "unit": unit,
                 "value_type": "rounded" if fig["approx"] else "exact",
                 "basis": "report",
                 "status": "final",
                 "as_printed": fig["as_printed"],
+                "formula": "",
                 "source_title": metadata.REPORT_TITLE,
                 "source_url": metadata.REPORT_URL,
                 "note": f"Printed in the report, line {fig['line']} ({fig['subject']}).",
             }
         )
-    return pd.DataFrame(rows, columns=SERIES_COLUMNS)
+    return pd.DataFrame(rows, columns=list(metadata.series_columns("year")))
 
 
-@cache
-def _official() -> pd.DataFrame:
-    return read_official_series().drop(columns=ROW)
+def _indicator(name: str) -> metadata.Indicator:
+    if name not in metadata.INDICATOR_BY_NAME:
+        known = ", ".join(metadata.INDICATOR_BY_NAME)
+        raise KeyError(f"unknown indicator {name!r}; known: {known}")
+    return metadata.INDICATOR_BY_NAME[name]
 
 
-def load(indicator: str) -> pd.DataFrame:
+def load(indicator: str, *, include_report: bool = True) -> pd.DataFrame:
     """Load one indicator as a tidy long table.
 
     Parameters
     ----------
     indicator : str
         A name from :func:`indicators` (e.g. ``foreign_entrants``).
+    include_report : bool
+        Add the values the report itself prints (the embassy table 1980-2012; JOCV/SV
+        cumulative totals at end-2012), with basis ``report``. ``False`` gives the
+        official rows only -- what the report's own figures are checked against.
 
     Returns
     -------
     pandas.DataFrame
-        One row per key and year, sorted, columns: ``indicator``, ``key`` (pref_code or
-        country, ``""`` if none), ``year`` (int64, calendar year), ``reference_date``,
-        ``value`` (float64, in ``unit``), ``unit``, ``value_type`` (exact / rounded /
-        lower_bound), ``basis``, ``status`` (final / preliminary / derived),
-        ``as_printed``, ``source_title``, ``source_url``, ``note``.
-        Units and column meanings: :mod:`analysis.metadata`.
+        One row per key and year, sorted, columns: ``indicator``, ``key`` (pref_code,
+        country or status of residence; ``""`` if none), ``year`` (int64, calendar
+        year) -- or ``fiscal_year`` (int64) for fiscal-year indicators --,
+        ``reference_date``, ``value`` (float64, in ``unit``), ``unit``, ``value_type``
+        (exact / rounded / lower_bound), ``basis``, ``status`` (final / preliminary /
+        derived), ``as_printed``, ``formula`` (derived rows), ``source_title``,
+        ``source_url``, ``note``. Units and meanings: :mod:`analysis.metadata`.
 
     Raises
     ------
     KeyError
         If the indicator is unknown (the message lists the known ones).
+    DataValidationError
+        If a data file breaks a rule (naming file, row and value).
 
     Notes
     -----
-    Where the report itself prints a value of the indicator (the embassy table
-    1980-2012; JOCV/SV cumulative totals at end-2012), the report row is added with
-    basis ``report``. If an official row has the same year, the report row replaces it
-    only where listed in ``_SUPERSEDED`` (end-December beats end-September 2012);
+    Where a report row has the same year as an official row, the report row replaces
+    it only where listed in ``_SUPERSEDED`` (end-December beats end-September 2012);
     any other overlap is an error.
     """
-    names = [i.name for i in metadata.INDICATORS]
-    if indicator not in names:
-        raise KeyError(f"unknown indicator {indicator!r}; known: {', '.join(names)}")
-    official = _official()
+    ind = _indicator(indicator)
+    time = ind.time
+    official = official_rows()
     official = official[official["indicator"] == indicator]
-    report = _report_rows(indicator)
-    overlap = {
-        (indicator, "", int(y)) for y in set(report["year"]) & set(official["year"])
-    }
-    expected = {k for k in _SUPERSEDED if k[0] == indicator}
-    if overlap != expected:
-        raise DataValidationError(
-            f"{indicator}: report rows overlap official rows for {sorted(overlap)}, but the "
-            f"documented supersessions are {sorted(expected)}"
-        )
-    official = official[~official["year"].isin(report["year"])]
-    out = pd.concat([official, report], ignore_index=True) if len(report) else official
-    out = out.astype({"year": "int64", "value": "float64"})
-    return out.sort_values(["key", "year"]).reset_index(drop=True)[SERIES_COLUMNS]
+    official = official[list(metadata.series_columns(time))].astype({time: "int64"})
+    if include_report and indicator in _REPORT_ROWS:
+        report = _report_rows(indicator)
+        overlap = {(indicator, "", int(y)) for y in set(report["year"]) & set(official["year"])}
+        expected = {k for k in _SUPERSEDED if k[0] == indicator}
+        if overlap != expected:
+            raise DataValidationError(
+                f"{indicator}: report rows overlap official rows for {sorted(overlap)}, but "
+                f"the documented supersessions are {sorted(expected)}"
+            )
+        official = official[~official["year"].isin(report["year"])]
+        official = pd.concat([official, report], ignore_index=True)
+    out = official.astype({time: "int64", "value": "float64"})
+    return out.sort_values(["key", time]).reset_index(drop=True)
 
 
 def series(
-    indicator: str, *, key: str = "", include_lower_bounds: bool = False
+    indicator: str,
+    *,
+    key: str = "",
+    include_lower_bounds: bool = False,
+    include_report: bool = True,
 ) -> pd.Series:
-    """One indicator as a Series indexed by year, for modelling.
+    """One indicator as a Series indexed by year (or fiscal year), for modelling.
 
     Parameters
     ----------
     indicator : str
         A name from :func:`indicators`.
     key : str
-        Sub-series (country or pref_code) for keyed indicators; ``""`` otherwise.
+        Sub-series (country, pref_code or status) for keyed indicators; ``""`` otherwise.
     include_lower_bounds : bool
         Lower bounds ("more than 40,000") are not counts and are left out unless asked.
+    include_report : bool
+        As in :func:`load`.
 
     Returns
     -------
     pandas.Series
-        float64 values indexed by ``year`` (int64), named after the indicator. Years
-        with no value are absent (not interpolated).
+        float64 values indexed by ``year`` (or ``fiscal_year``, int64), named after the
+        indicator. Years with no value are absent (not interpolated).
+
+    Raises
+    ------
+    KeyError
+        If the indicator is unknown or has no row for ``key``.
     """
-    df = load(indicator)
+    time = _indicator(indicator).time
+    df = load(indicator, include_report=include_report)
     df = df[df["key"] == key]
     if df.empty:
-        raise KeyError(f"{indicator}: no rows for key {key!r}")
+        keys = sorted(set(load(indicator)["key"]))
+        raise KeyError(f"{indicator}: no rows for key {key!r}; keys: {keys}")
     if not include_lower_bounds:
         df = df[df["value_type"] != "lower_bound"]
     return pd.Series(
-        df["value"].to_numpy(), index=pd.Index(df["year"].to_numpy(), name="year"), name=indicator
+        df["value"].to_numpy(), index=pd.Index(df[time].to_numpy(), name=time), name=indicator
     )
 
 
@@ -491,9 +508,10 @@ def indicators() -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        One row per indicator: ``indicator``, ``description``, ``unit``, ``first_year``,
-        ``last_year``, ``n_values``, ``bases`` (';'-separated), ``source_url``
-        (';'-separated distinct addresses), ``caveats``.
+        One row per indicator: ``indicator``, ``description``, ``unit``, ``time``
+        (``year`` or ``fiscal_year``), ``first_year``, ``last_year``, ``n_values``,
+        ``bases`` (';'-separated), ``source_url`` (';'-separated distinct addresses),
+        ``caveats``.
     """
     rows = []
     for ind in metadata.INDICATORS:
@@ -503,8 +521,9 @@ def indicators() -> pd.DataFrame:
                 "indicator": ind.name,
                 "description": ind.description,
                 "unit": ind.unit,
-                "first_year": int(df["year"].min()),
-                "last_year": int(df["year"].max()),
+                "time": ind.time,
+                "first_year": int(df[ind.time].min()),
+                "last_year": int(df[ind.time].max()),
                 "n_values": len(df),
                 "bases": ";".join(sorted(df["basis"].unique())),
                 "source_url": ";".join(dict.fromkeys(df["source_url"])),
@@ -523,13 +542,18 @@ def tidy_tables() -> dict[str, pd.DataFrame]:
     Returns
     -------
     dict of str to pandas.DataFrame
-        ``series`` (every indicator, long, as :func:`load`), ``report_figures``,
+        ``series`` (every calendar-year indicator, long, as :func:`load`),
+        ``fiscal_series`` (the fiscal-year indicators), ``report_figures``,
         ``volunteers_by_prefecture``, ``indicators``, ``prefectures``.
     """
+    by_time: dict[str, list[pd.DataFrame]] = {"year": [], "fiscal_year": []}
+    for ind in metadata.INDICATORS:
+        by_time[ind.time].append(load(ind.name))
+    tables = {"series": pd.concat(by_time["year"], ignore_index=True)}
+    if by_time["fiscal_year"]:
+        tables["fiscal_series"] = pd.concat(by_time["fiscal_year"], ignore_index=True)
     return {
-        "series": pd.concat(
-            [load(i.name) for i in metadata.INDICATORS], ignore_index=True
-        ),
+        **tables,
         "report_figures": report_figures(),
         "volunteers_by_prefecture": volunteers_by_prefecture(),
         "indicators": indicators(),
@@ -553,16 +577,17 @@ def export(outdir: Path) -> list[Path]:
         descriptor (a Frictionless Data Package whose fields come from
         :data:`analysis.metadata.COLUMNS`).
     """
-    outdir.mkdir(parents=True, exist_ok=True)
     tables = tidy_tables()
+    outdir.mkdir(parents=True, exist_ok=True)
     written = []
     for name, df in tables.items():
         path = outdir / f"{name}.csv"
         df.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
         written.append(path)
     descriptor = outdir / "datapackage.json"
-    metadata.write_export_datapackage(
-        descriptor, {name: list(df.columns) for name, df in tables.items()}
+    metadata.write_json(
+        descriptor,
+        metadata.export_datapackage({name: list(df.columns) for name, df in tables.items()}),
     )
     written.append(descriptor)
     return written

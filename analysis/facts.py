@@ -9,11 +9,9 @@ re-typing any value.
 
 from __future__ import annotations
 
-import math
-
 import pandas as pd
 
-from analysis import data
+from analysis import data, metadata, printed
 
 UNITS_EN: dict[str, str] = {
     "人": "persons",
@@ -73,53 +71,6 @@ def unit_en(figure_id: str, counter: object) -> str:
     return UNIT_WITHOUT_COUNTER.get(figure_id, "(no counter printed)")
 
 
-def figure_kind(qualifier: object, high: float, approx: bool) -> str:
-    """Say what kind of number a printed figure is.
-
-    Parameters
-    ----------
-    qualifier : str or None/NaN
-        Canonical qualifier (``以上``, ``約``, ``延べ`` …).
-    high : float
-        Upper end of a printed range, NaN if none.
-    approx : bool
-        Whether the figure is marked approximate.
-
-    Returns
-    -------
-    str
-        ``"range"``, ``"lower bound (以上)"``, ``"upper bound (未満)"``,
-        ``"person-times (延べ)"``, ``"approximate (約)"`` or ``"exact"``.
-    """
-    q = qualifier if isinstance(qualifier, str) else ""
-    if not math.isnan(high):
-        return "range"
-    for mark in ("以上", "超", "余り"):
-        if q.endswith(mark):
-            return f"lower bound ({mark})"
-    for mark in ("以下", "未満"):
-        if q.endswith(mark):
-            return f"upper bound ({mark})"
-    if "延べ" in q:
-        return "person-times (延べ)"
-    if approx or q:
-        return f"approximate ({q})" if q else "approximate"
-    return "exact"
-
-
-def _reads_as(value: float, high: float, kind: str) -> str:
-    number = f"{value:,.10g}"
-    if kind == "range":
-        return f"{number}–{high:,.10g}"
-    if kind.startswith("lower bound"):
-        return f"≥ {number}" if "以上" in kind else f"> {number}"
-    if kind.startswith("upper bound"):
-        return f"≤ {number}" if "以下" in kind else f"< {number}"
-    if kind.startswith("approximate"):
-        return f"≈ {number}"
-    return number
-
-
 def fact_table(
     section: str,
     *,
@@ -131,7 +82,7 @@ def fact_table(
     Parameters
     ----------
     section : str
-        A section code of :data:`analysis.data.SECTIONS` (``"ngo"``, ``"local"`` …).
+        A section code of :data:`analysis.metadata.SECTIONS` (``"ngo"``, ``"local"`` …).
     figures : DataFrame, optional
         Report figures (default: :func:`analysis.data.report_figures`).
     include_table_cells : bool
@@ -143,7 +94,7 @@ def fact_table(
         One row per figure, ordered by line: ``figure_id``, ``subject``, ``period``,
         ``as_printed``, ``value`` (float64, in ``unit``), ``high`` (float64, NaN unless a
         range), ``unit`` (English, with the counter as printed), ``kind`` (see
-        :func:`figure_kind`), ``reads_as`` (``"≥ 400"``, ``"20–39"``, ``"48"``) and
+        :func:`analysis.printed.figure_kind`), ``reads_as`` (``"≥ 400"``, ``"20–39"``, ``"48"``) and
         ``line`` (1-based line of the report text).
 
     Raises
@@ -151,8 +102,8 @@ def fact_table(
     ValueError
         If the section is unknown (the message lists the known ones).
     """
-    if section not in data.SECTIONS:
-        raise ValueError(f"unknown section {section!r}; known: {', '.join(data.SECTIONS)}")
+    if section not in metadata.SECTIONS:
+        raise ValueError(f"unknown section {section!r}; known: {', '.join(metadata.SECTIONS)}")
     figures = data.report_figures() if figures is None else figures
     out = figures[figures["section"] == section]
     if not include_table_cells:
@@ -166,20 +117,10 @@ def fact_table(
         index=out.index,
         dtype="str",
     )
-    out["kind"] = pd.Series(
-        [
-            figure_kind(q, h, a)
-            for q, h, a in zip(out["qualifier"], out["high"], out["approx"], strict=True)
-        ],
-        index=out.index,
-        dtype="str",
-    )
-    out["reads_as"] = pd.Series(
-        [
-            _reads_as(v, h, k)
-            for v, h, k in zip(out["value"], out["high"], out["kind"], strict=True)
-        ],
-        index=out.index,
-        dtype="str",
-    )
+    parsed = [
+        data.parse_figure(text, component)
+        for text, component in zip(out["as_printed"], out["component"], strict=True)
+    ]
+    out["kind"] = pd.Series([printed.figure_kind(p) for p in parsed], index=out.index, dtype="str")
+    out["reads_as"] = pd.Series([printed.reads_as(p) for p in parsed], index=out.index, dtype="str")
     return out[FACT_COLUMNS].reset_index(drop=True)

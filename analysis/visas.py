@@ -8,7 +8,6 @@ notebook:
 
 - :func:`parse_period`, :func:`months_inclusive` -- read ``'YYYY-MM to YYYY-MM'`` and count
   its calendar months.
-- :func:`rounding_bounds` -- the range a rounded figure (``約1万1,000``) stands for.
 - :func:`missing_years` -- the runs of years an annual series lacks (its gaps).
 - :func:`share_of_total` -- one country's share of all visas issued, by year.
 - :func:`compare_forecast` -- a forecast's intervals against the outcomes, lower bounds
@@ -19,12 +18,11 @@ from __future__ import annotations
 
 import itertools
 import re
-from decimal import Decimal
 
 import numpy as np
 import pandas as pd
 
-from analysis import data
+from analysis import data, printed
 from analysis.validate import DataValidationError
 
 __all__ = [
@@ -35,7 +33,6 @@ __all__ = [
     "months_inclusive",
     "parse_period",
     "programmes",
-    "rounding_bounds",
     "share_of_total",
 ]
 
@@ -132,36 +129,6 @@ def months_inclusive(start: pd.Period, end: pd.Period) -> int:
     return months
 
 
-def rounding_bounds(value: float, approx: bool) -> tuple[float, float]:
-    """Return the range of true values a printed figure stands for.
-
-    An approximate figure (``約``) is taken as rounded at its last non-zero digit, to the
-    nearest unit of that place: ``約2万7,000`` (27,000) stands for 26,500-27,500,
-    ``約9,900`` for 9,850-9,950, ``約1,000`` for 500-1,500. That is the widest reading the
-    print allows (``約1,000`` may well be rounded to the hundred), so the range is
-    conservative. An exact figure stands for itself.
-
-    Parameters
-    ----------
-    value : float
-        The figure as a number, in its own unit.
-    approx : bool
-        Whether the report marks it approximate.
-
-    Returns
-    -------
-    tuple of float
-        ``(low, high)``, in the figure's unit.
-    """
-    if not approx or value == 0:
-        return float(value), float(value)
-    exponent = Decimal(repr(float(value))).normalize().as_tuple().exponent
-    if not isinstance(exponent, int):
-        raise ValueError(f"cannot find the rounding of {value!r}")
-    half = 10.0**exponent / 2
-    return float(value) - half, float(value) + half
-
-
 def programmes(figures: pd.DataFrame | None = None) -> pd.DataFrame:
     """Tabulate the visa measures the report counts, with months elapsed and rates per month.
 
@@ -186,7 +153,8 @@ def programmes(figures: pd.DataFrame | None = None) -> pd.DataFrame:
         - ``approx`` (bool): printed as approximate (約).
         - ``per_month`` (float64): ``value / months``, visas per month.
         - ``per_month_low``, ``per_month_high`` (float64): the rate at the ends of
-          :func:`rounding_bounds`, visas per month.
+          :func:`analysis.printed.interval` (the range a rounded figure such as
+          ``約1万1,000`` stands for), visas per month.
         - ``line`` (int64): line of the report text.
 
     Raises
@@ -209,7 +177,8 @@ def programmes(figures: pd.DataFrame | None = None) -> pd.DataFrame:
     for rec in figures[figures["figure_id"].isin(PROGRAMME_FIGURES)].itertuples(index=False):
         start, end = parse_period(rec.period, rec.figure_id)
         months = months_inclusive(start, end)
-        low, high = rounding_bounds(rec.value, bool(rec.approx))
+        allowed = printed.interval(rec.as_printed)
+        low, high = allowed.low, allowed.high
         label_ja, label_en = PROGRAMME_LABELS[rec.figure_id]
         rows.append(
             {

@@ -11,9 +11,9 @@ Conventions:
   SV 5,011) do, so prefecture shares of the national total add up to 100 % with it.
 - Rankings cover the 47 prefectures only (1 = largest; ties share the better rank).
 - Per-capita rates divide a *cumulative* count (1965-2012 or 1990-2012) by the 2010
-  census population (``data.load("prefecture_population_2010")``): volunteers sent
+  census population (``data.load("prefecture_population")``, year 2010): volunteers sent
   over the programme's life per 100,000 inhabitants of 2010, not an annual rate. The
-  population is known for 11 of 47 prefectures only; the others stay NaN and carry
+  population of a prefecture missing from the data would stay NaN and carry
   :data:`NO_POPULATION_REASON` -- they are never filled.
 
 Each function takes its input tables as optional arguments (default: the project's data),
@@ -64,10 +64,10 @@ REGION_JA: dict[str, str] = {
 OTHER_REGION = "Other"
 """``region_en`` given to the table's その他 row (volunteers with no home prefecture)."""
 
-NO_POPULATION_REASON = (
-    "no 2010 census population: not found in a readable source "
-    "(data/raw/official_series.csv has 11 of 47 prefectures)"
-)
+CENSUS_YEAR = 2010
+"""Census whose population divides the cumulative counts (the one closest to end-2012)."""
+
+NO_POPULATION_REASON = "no 2010 census population for this prefecture in the data"
 """Why a prefecture's per-capita rate is NaN."""
 
 PROGRAMMES: dict[str, str] = {
@@ -265,7 +265,7 @@ def per_capita(
         The prefecture table (default: :func:`analysis.data.volunteers_by_prefecture`);
         その他 is dropped (it has no population).
     population : DataFrame, optional
-        ``data.load("prefecture_population_2010")``-shaped: ``key`` (pref_code),
+        ``data.load("prefecture_population")``-shaped: ``key`` (pref_code), ``year``,
         ``value`` (persons), ``source_url`` (default: that table).
 
     Returns
@@ -286,15 +286,15 @@ def per_capita(
         If the population table repeats a prefecture or names an unknown code.
     """
     df = _table(df)
-    population = data.load("prefecture_population_2010") if population is None else population
-    pop = population.rename(columns={"key": "pref_code"})
+    population = data.load("prefecture_population") if population is None else population
+    pop = population[population["year"] == CENSUS_YEAR].rename(columns={"key": "pref_code"})
     if pop["pref_code"].duplicated().any():
         dup = pop.loc[pop["pref_code"].duplicated(), "pref_code"].iloc[0]
-        raise ValueError(f"prefecture_population_2010: pref_code {dup!r} appears twice")
+        raise ValueError(f"prefecture_population: pref_code {dup!r} appears twice in {CENSUS_YEAR}")
     out = df[~_is_other(df)].copy()
     unknown = sorted(set(pop["pref_code"]) - set(out["pref_code"]))
     if unknown:
-        raise ValueError(f"prefecture_population_2010: unknown pref_code(s) {unknown}")
+        raise ValueError(f"prefecture_population: unknown pref_code(s) {unknown}")
     pop = pop.set_index("pref_code")
     out["label"] = out["pref_name_ja"] + " " + out["pref_name_en"]
     out["population_2010_persons"] = out["pref_code"].map(pop["value"]).astype("float64")
