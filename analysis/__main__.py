@@ -12,6 +12,11 @@ arguments and returns the exit status::
         return 0
 
 Heavy imports belong inside the function, so that ``--help`` stays fast.
+
+Failures a user can cause -- a folder that cannot be written, a missing extra, data that
+break a rule -- raise :class:`CommandError` (or :class:`~analysis.validate.DataValidationError`,
+:class:`OSError`); :func:`main` prints one line ``error: …`` and exits 1, with no
+traceback. Commands check their output paths *before* long work or output.
 """
 
 from __future__ import annotations
@@ -25,6 +30,41 @@ from pathlib import Path
 from typing import Any
 
 Handler = Callable[[argparse.Namespace], int]
+
+
+class CommandError(Exception):
+    """An expected failure of a command: printed as one line, exit status 1."""
+
+
+def writable_dir(path: Path) -> Path:
+    """Create ``path`` if needed and make sure files can be written in it.
+
+    Raises
+    ------
+    CommandError
+        If it exists as a file, cannot be created, or is not writable.
+    """
+    if path.exists() and not path.is_dir():
+        raise CommandError(f"{path} exists and is not a folder")
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        probe = path / ".write-test"
+        probe.touch()
+        probe.unlink()
+    except OSError as err:
+        raise CommandError(f"cannot write to {path}: {err.strerror or err}") from None
+    return path
+
+
+def writable_file(path: Path) -> Path:
+    """Check that ``path`` can be written (its folder exists and accepts files)."""
+    if path.is_dir():
+        raise CommandError(f"{path} is a folder, not a file")
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise CommandError(f"cannot write {path}: the folder {folder} does not exist")
+    writable_dir(folder)
+    return path
 
 
 @dataclass(frozen=True)
@@ -85,17 +125,22 @@ def report(args: argparse.Namespace) -> int:
     notebook without code cells, and an index.html linking them. Stops at the first
     failing notebook, naming it and the failing cell (exit status 1).
     """
-    from analysis.report import NOTEBOOK_GLOB, NotebookError, execute_notebooks, render_html
+    try:
+        from analysis.report import NOTEBOOK_GLOB, NotebookError, execute_notebooks, render_html
+    except ImportError as err:
+        raise CommandError(
+            f"the report needs the [report] extra ({err.name} is missing): "
+            "pip install 'bluebook2013-ties[report]'"
+        ) from None
 
     paths = sorted(args.notebooks.glob(NOTEBOOK_GLOB))
     if not paths:
-        print(f"error: no notebooks matching {NOTEBOOK_GLOB} in {args.notebooks}", file=sys.stderr)
-        return 1
+        raise CommandError(f"no notebooks matching {NOTEBOOK_GLOB} in {args.notebooks}")
+    writable_dir(args.outdir)
     try:
         execute_notebooks(paths)
     except NotebookError as err:
-        print(f"error: {err}", file=sys.stderr)
-        return 1
+        raise CommandError(str(err)) from None
     index = render_html(paths, args.outdir)
     print(f"wrote {len(paths)} pages and {index}")
     return 0
@@ -111,10 +156,7 @@ def data(args: argparse.Namespace) -> int:
     """
     from analysis.data import export
 
-    if args.outdir.exists() and not args.outdir.is_dir():
-        print(f"error: {args.outdir} exists and is not a directory", file=sys.stderr)
-        return 1
-    for path in export(args.outdir):
+    for path in export(writable_dir(args.outdir)):
         print(f"wrote {path}")
     return 0
 
@@ -141,6 +183,8 @@ def claims(args: argparse.Namespace) -> int:
     if args.width is not None and args.width < 40:
         print("error: --width must be at least 40 columns", file=sys.stderr)
         return 2
+    if args.csv is not None:
+        writable_file(args.csv)
     table = check_all()
     print(format_table(table, width=args.width))
     if args.csv is not None:
@@ -172,9 +216,18 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Parse ``argv`` (default: ``sys.argv[1:]``) and run the command; return its status."""
+    """Parse ``argv`` (default: ``sys.argv[1:]``) and run the command; return its status.
+
+    Expected failures print ``error: <one line>`` to stderr and return 1.
+    """
+    from analysis.validate import DataValidationError
+
     args = build_parser().parse_args(argv)
-    return args.handler(args)
+    try:
+        return args.handler(args)
+    except (CommandError, DataValidationError, FileNotFoundError, PermissionError) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -312,6 +312,19 @@ INDICATORS: tuple[Indicator, ...] = (
         ("jnto_visitor_arrivals",),
     ),
     _I(
+        "visitor_arrivals_by_market",
+        "Visitor arrivals to Japan by market (JNTO 訪日外客数, 国・地域別; key = country).",
+        "persons",
+        "JNTO counts visitors by nationality (the passport's country or region): Korea is "
+        "South Korea; China excludes Taiwan and Hong Kong. JNTO estimates (推計値) are "
+        "preliminary. Only the markets and years the sources printed.",
+        "arrivals_by_market",
+        ("jnto_visitor_arrivals",),
+        key="country",
+        first_year=1964,
+        total="visitor_arrivals",
+    ),
+    _I(
         "registered_foreigners",
         "Registered foreign residents at 31 December (外国人登録者数).",
         "persons",
@@ -452,6 +465,65 @@ INDICATORS: tuple[Indicator, ...] = (
         "volunteers",
         ("jica_volunteers", "report"),
         first_year=1990,
+    ),
+    _I(
+        "sister_city_affiliations",
+        "Sister-city (friendship) affiliations of Japanese local governments (CLAIR).",
+        "affiliations",
+        "Few years printed.",
+        "local",
+        ("clair_sister_cities",),
+    ),
+    _I(
+        "sister_city_affiliations_by_country",
+        "Sister-city affiliations of Japanese local governments with partners in one "
+        "country (CLAIR; key = country).",
+        "affiliations",
+        "Only some countries and years printed.",
+        "local",
+        ("clair_sister_cities",),
+        key="country",
+        total="sister_city_affiliations",
+    ),
+    _I(
+        "sister_city_local_governments",
+        "Japanese local governments (prefectures and municipalities) with at least one "
+        "sister-city affiliation (CLAIR).",
+        "local_governments",
+        "One year printed.",
+        "local",
+        ("clair_sister_cities",),
+    ),
+    _I(
+        "jpf_member_ngos",
+        "NGOs taking part in Japan Platform (ジャパン・プラットフォーム).",
+        "ngos",
+        "One year printed besides the report's 37 at end-2012.",
+        "ngo_year",
+        ("jpf_members",),
+        first_year=2000,
+    ),
+    _I(
+        "ngo_grant_projects",
+        "Projects funded by Grant Assistance for Japanese NGO Projects (日本NGO連携無償資金協力) "
+        "in the fiscal year.",
+        "projects",
+        "Fiscal years (April-March); only some years printed. The scheme has this name from "
+        "FY2007 (a predecessor from FY2002).",
+        "ngo",
+        ("mofa_ngo_grants",),
+        first_year=2002,
+        time="fiscal_year",
+    ),
+    _I(
+        "ngo_grant_amount_jpy",
+        "Amount of Grant Assistance for Japanese NGO Projects in the fiscal year, in yen.",
+        "jpy",
+        "Printed rounded (約…億円); fiscal years, only some printed.",
+        "ngo",
+        ("mofa_ngo_grants",),
+        first_year=2002,
+        time="fiscal_year",
     ),
 )
 """Every indicator of :func:`analysis.data.load`, in catalogue order."""

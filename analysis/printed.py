@@ -250,7 +250,8 @@ def verdict(printed: str | ParsedNumber, observed: float) -> str:
 
 # --------------------------------------------------------------------------- source prints
 
-_IN_THOUSANDS = re.compile(r"\((?:1,000|千)人?\)$")
+_TABLE_UNIT = re.compile(r"\((?P<unit>1,000|千|万|百万)人?\)$")
+_TABLE_SCALE = {"1,000": 1000, "千": 1000, "万": 10**4, "百万": 10**6}
 _DOT_THOUSANDS = re.compile(r"\d{1,3}(?:\.\d{3})+")
 _FOOTNOTE = re.compile(r"^[a-z]\)")
 _ENGLISH = re.compile(
@@ -276,8 +277,8 @@ def source_interval(as_printed: str) -> Interval:
     """Return the interval a figure as printed by a *source* allows, by the same rules.
 
     Sources print more forms than the report: spaces inside a figure (``168 万 6,444
-    人``), a table footnote mark (``a)117,060``), thousands in parentheses (``127,486
-    (千人)``, ``117,060 (1,000)``), a dot as thousands separator (``520.000``: groups of
+    人``), a table footnote mark (``a)117,060``), a table's unit in parentheses
+    (``127,486 (千人)``, ``117,060 (1,000)``, ``16.3 (万人)`` = 163,000 to the thousand), a dot as thousands separator (``520.000``: groups of
     exactly three digits), English (``155 countries``, ``over 20,000``, ``7.14
     million``). Each is read into the rounding rules of :func:`interval`.
 
@@ -297,13 +298,16 @@ def source_interval(as_printed: str) -> Interval:
         If no figure can be read; the message quotes the text.
     """
     text = re.sub(r"\s+", "", _FOOTNOTE.sub("", as_printed.strip()))
-    if _IN_THOUSANDS.search(text):
-        core = _IN_THOUSANDS.sub("", text)
-        base = source_interval(core)
-        if base.bound is not None or base.rounded:
-            raise ValueError(f"cannot read a figure in thousands from {as_printed!r}")
-        value = Decimal(repr(base.printed)) * 1000
-        return _rounding(value, value, Decimal(1000), 0, False, "")
+    table_unit = _TABLE_UNIT.search(text)
+    if table_unit:
+        core = text[: table_unit.start()]
+        numeral = re.fullmatch(r"\d{1,3}(?:,\d{3})*(?:\.(\d+))?|\d+(?:\.(\d+))?", core)
+        if numeral is None:
+            raise ValueError(f"cannot read a figure in a table unit from {as_printed!r}")
+        decimals = len(numeral[1] or numeral[2] or "")
+        scale = Decimal(_TABLE_SCALE[table_unit["unit"]])
+        value = Decimal(core.replace(",", "")) * scale
+        return _rounding(value, value, scale.scaleb(-decimals), decimals, False, "")
     if _DOT_THOUSANDS.fullmatch(text):
         value = Decimal(text.replace(".", ""))
         return _rounding(value, value, Decimal(1), 0, False, "")
