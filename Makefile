@@ -37,7 +37,7 @@ lint: $(STAMP)
 	$(BIN)/python -m ruff check analysis tests
 
 datapackage: $(STAMP)
-	$(BIN)/python -c "from pathlib import Path; from analysis.metadata import write_datapackage; write_datapackage(Path('data/datapackage.json'))"
+	$(BIN)/python -c "from pathlib import Path; from analysis import metadata; metadata.write_json(Path('data/datapackage.json'), metadata.datapackage())"
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_models.py

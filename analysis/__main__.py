@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import inspect
+import os
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -36,8 +37,11 @@ class CommandError(Exception):
     """An expected failure of a command: printed as one line, exit status 1."""
 
 
-def writable_dir(path: Path) -> Path:
-    """Create ``path`` if needed and make sure files can be written in it.
+def writable_dir(path: Path, *, create: bool = True) -> Path:
+    """Make sure files can be written in folder ``path`` (creating it unless told not to).
+
+    With ``create=False`` nothing is made: the nearest existing ancestor must be a
+    folder this process may write in, so that the folder can be created later.
 
     Raises
     ------
@@ -46,6 +50,11 @@ def writable_dir(path: Path) -> Path:
     """
     if path.exists() and not path.is_dir():
         raise CommandError(f"{path} exists and is not a folder")
+    if not create:
+        ancestor = next(p for p in (path, *path.resolve().parents) if p.exists())
+        if not ancestor.is_dir() or not os.access(ancestor, os.W_OK | os.X_OK):
+            raise CommandError(f"cannot write to {path}: {ancestor} is not a writable folder")
+        return path
     try:
         path.mkdir(parents=True, exist_ok=True)
         probe = path / ".write-test"
@@ -136,7 +145,7 @@ def report(args: argparse.Namespace) -> int:
     paths = sorted(args.notebooks.glob(NOTEBOOK_GLOB))
     if not paths:
         raise CommandError(f"no notebooks matching {NOTEBOOK_GLOB} in {args.notebooks}")
-    writable_dir(args.outdir)
+    writable_dir(args.outdir, create=False)
     try:
         execute_notebooks(paths)
     except NotebookError as err:

@@ -918,5 +918,6 @@ def format_table(df: pd.DataFrame, width: int | None = None) -> str:
         )
         out.append("")
     counts = df["verdict"].value_counts()
-    out.append(f"{len(df)} claims: " + ", ".join(f"{counts.get(v, 0)} {v}" for v in VERDICTS))
+    found = [f"{counts[v]} {v}" for v in VERDICTS if counts.get(v, 0)]
+    out.append(f"{len(df)} claims: " + ", ".join(found))
     return "\n".join(out)

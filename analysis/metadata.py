@@ -227,6 +227,14 @@ STATUSES_OF_RESIDENCE: dict[str, str] = {
 }
 """Status-of-residence keys and their Japanese names."""
 
+STATUS_SINCE: dict[str, int] = {
+    "technical_intern_training": 2010,
+    "specified_skilled_worker": 2019,
+    "highly_skilled_professional": 2015,
+}
+"""First year-end at which a status of residence existed (技能実習 July 2010, 高度専門職
+April 2015, 特定技能 April 2019): before it, nobody held it -- a true zero, not a gap."""
+
 PREF_CODES: tuple[str, ...] = tuple(f"{i:02d}" for i in range(1, 48))
 """JIS X 0401 prefecture codes '01' (Hokkaido) … '47' (Okinawa)."""
 

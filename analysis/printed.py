@@ -261,7 +261,7 @@ _ENGLISH = re.compile(
     r"(?: [A-Za-z][A-Za-z ()-]*)?$",
     re.IGNORECASE,
 )
-_SCALE_WORDS = re.compile(r"(?i)mill|bill|thousand|\bmil\b|万|億|千|兆")
+_SCALE_WORDS = re.compile(r"(?i)mill|bill|thousand|\bmil\b|百|万|億|千|兆")
 _ENGLISH_SCALE = {"thousand": 10**3, "million": 10**6, "billion": 10**9}
 _ENGLISH_QUALIFIER = {
     "over": "超",
@@ -278,9 +278,10 @@ def source_interval(as_printed: str) -> Interval:
 
     Sources print more forms than the report: spaces inside a figure (``168 万 6,444
     人``), a table footnote mark (``a)117,060``), a table's unit in parentheses
-    (``127,486 (千人)``, ``117,060 (1,000)``, ``16.3 (万人)`` = 163,000 to the thousand), a dot as thousands separator (``520.000``: groups of
-    exactly three digits), English (``155 countries``, ``over 20,000``, ``7.14
-    million``). Each is read into the rounding rules of :func:`interval`.
+    (``127,486 (千人)``, ``117,060 (1,000)``, ``16.3 (万人)`` = 163,000 to the thousand),
+    a dot as thousands separator (``520.000``: groups of exactly three digits), English
+    (``155 countries``, ``over 20,000``, ``7.14 million``), a figure inside words
+    (``61の国と地域``). Each is read into the rounding rules of :func:`interval`.
 
     Parameters
     ----------

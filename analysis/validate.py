@@ -174,8 +174,11 @@ def schema(table: metadata.Table) -> pa.DataFrameSchema:
 
 def _explain(check: str, value: object, column: str) -> str:
     """One failure of pandera's table, in words."""
+    value = value.item() if hasattr(value, "item") else value  # numpy scalar → Python
     shown = repr(value) if value is not None and value == value else "an empty cell"
     col = metadata.COLUMNS.get(column)
+    if value == "" and (check.startswith(("coerce_dtype", "dtype"))):
+        return f"column {column!r} is empty"
     if check.startswith("coerce_dtype") or check.startswith("dtype"):
         what = "an integer" if "int" in check else "a number"
         return f"column {column!r} should be {what}, got {shown}"
@@ -330,13 +333,13 @@ def check_series_row(rec: pd.Series, path: Path, time: str, today: dt.date) -> N
     if ind.file != path.stem:
         fail(path, row, f"indicator {ind.name!r} belongs in {ind.file}.csv, not {path.name}")
     if rec["unit"] != ind.unit:
-        fail(path, row, f"unit {rec['unit']!r} is not {ind.name}'s unit {ind.unit!r}")
+        fail(path, row, f"unit {rec['unit']!r} is not the unit of {ind.name} ({ind.unit!r})")
     allowed_keys = metadata.KEY_VOCABULARIES[ind.key] if ind.key else ("",)
     if rec["key"] not in allowed_keys:
         wanted = f"a {ind.key} key" if ind.key else "an empty key (un-keyed indicator)"
         fail(path, row, f"key {rec['key']!r} of {ind.name} is not {wanted}")
     if rec["basis"] not in ind.bases:
-        fail(path, row, f"basis {rec['basis']!r} is not among {ind.name}'s {list(ind.bases)}")
+        fail(path, row, f"basis {rec['basis']!r} is not a basis of {ind.name} {list(ind.bases)}")
     basis = metadata.BASES[rec["basis"]]
     too_early = basis.first_year is not None and year < basis.first_year
     if too_early or (basis.last_year is not None and year > basis.last_year):
@@ -350,7 +353,8 @@ def check_series_row(rec: pd.Series, path: Path, time: str, today: dt.date) -> N
         fail(
             path,
             row,
-            f"{time} {year} is outside {ind.name}'s plausible years {ind.first_year}-{today.year}"
+            f"{time} {year} is outside the plausible years of {ind.name} "
+            f"({ind.first_year}-{today.year})"
             + (" (in the future)" if year > today.year else ""),
         )
     _check_reference_date(rec, path, time, today)

@@ -125,12 +125,15 @@ def test_the_year_count_never_exceeds_the_cumulative(volunteers):
 
 @pytest.mark.parametrize("indicator", [i.name for i in metadata.INDICATORS])
 def test_every_indicator_loads_tidy(indicator):
+    ind = metadata.INDICATOR_BY_NAME[indicator]
     df = data.load(indicator)
-    assert list(df.columns) == data.SERIES_COLUMNS
+    assert list(df.columns) == list(metadata.series_columns(ind.time))
     assert not df.empty
-    assert df["year"].dtype == "int64"
+    assert df[ind.time].dtype == "int64"
     assert df["value"].dtype == "float64"
-    assert not df.duplicated(["key", "year"]).any()
+    assert not df.duplicated(["key", ind.time]).any()
+    assert set(df["basis"]) <= set(ind.bases)
+    assert (df["key"] == "").all() if ind.key is None else (df["key"] != "").all()
     assert (df["value"] >= 0).all()
     assert df["source_url"].str.startswith("http").all()
     assert (df["as_printed"] != "").all()
@@ -225,13 +228,85 @@ def test_indicator_catalogue():
 
 def test_documented_gaps_are_the_real_gaps():
     """data/README.md lists the gaps; they must match the data (gaps stay gaps)."""
+    readme = (data.data_dir() / "README.md").read_text(encoding="utf-8")
     reg = set(data.series("registered_foreigners").index)
-    assert set(range(1985, 2012)) - reg == {1986, 1987, 1991, 1992, 1996, 2002}
+    assert set(range(1985, 2012)) - reg == {1986, 1987, 1992, 2002}
+    assert "Registered foreigners: 1986–87, 1992 and 2002" in readme
     visas = set(data.load("visa_issuance")["year"])
     assert set(range(1974, 2025)) - visas == set(range(1975, 1978)) | set(range(1979, 1983)) | set(
         range(1985, 2009)
     )
-    assert len(data.load("prefecture_population_2010")) == 11
+    assert "Visa issuance: 1975–77, 1979–82 and 1985–2008" in readme
+    embassies = set(data.load("embassies_in_tokyo")["year"])
+    assert set(range(2013, 2025)) - embassies == {2013, 2015, 2016, 2018, 2019, 2020, 2021, 2024}
+    assert "Embassies in Tokyo: 2013, 2015–16, 2018–21, 2024" in readme
+
+
+def test_derived_rows_carry_their_arithmetic():
+    derived = data.official_rows().query("status == 'derived'")
+    assert len(derived) >= 10
+    assert (derived["formula"] != "").all()
+    rows = data.load("registered_foreigners").set_index("year")
+    assert rows.loc[1991, "formula"] == "1778462 - 559571"
+    assert rows.loc[1991, "value"] == 1_218_891
+    assert rows.loc[1996, "value"] == 1_778_462 - 363_326
+
+
+def test_47_prefectures_sum_to_the_census_totals():
+    pop = data.load("prefecture_population")
+    sums = pop.groupby("year")["value"].sum()
+    counts = pop.groupby("year").size()
+    assert counts.to_dict() == {2010: 47, 2020: 47}
+    assert sums.to_dict() == {2010: 128_057_352, 2020: 126_146_099}
+    japan = data.series("japan_population")
+    assert (japan.loc[2010], japan.loc[2020]) == (128_057_352, 126_146_099)
+    assert data.load("prefecture_population").query("key == '32' and year == 2010")[
+        "value"
+    ].item() == 717_397  # Shimane, 2010 census
+
+
+def test_jnto_finals_replaced_the_estimates():
+    arrivals = data.load("visitor_arrivals").set_index("year")
+    assert arrivals.loc[2021, ["value", "status"]].tolist() == [245_862, "final"]
+    assert arrivals.loc[2024, ["value", "status"]].tolist() == [36_870_148, "final"]
+
+
+@pytest.mark.parametrize(
+    ("indicator", "key", "year", "value"),
+    [
+        ("resident_foreigners_by_nationality", "Vietnam", 2012, 52_367),
+        ("resident_foreigners_by_nationality", "Vietnam", 2024, 634_361),
+        ("resident_foreigners_by_nationality", "China", 2023, 821_838),
+        ("registered_foreigners_by_nationality", "Brazil", 2008, 312_582),
+        ("registered_foreigners_by_nationality", "Brazil", 2011, 210_032),
+        ("resident_foreigners_by_status", "permanent_resident", 2023, 891_569),
+        ("resident_foreigners_by_status", "technical_intern_training", 2023, 404_556),
+    ],
+)
+def test_composition_known_values(indicator, key, year, value):
+    """Figures as the ministry printed them (e.g. 令和5年末 release: 中国821,838人)."""
+    assert data.series(indicator, key=key).loc[year] == value
+
+
+def test_china_with_and_without_taiwan_are_different_keys():
+    reg = data.load("registered_foreigners_by_nationality")
+    res = data.load("resident_foreigners_by_nationality")
+    assert "China" not in set(reg["key"])  # registration counted Taiwan with China
+    assert set(res.loc[res["year"] >= 2012, "key"]) >= {"China", "Taiwan", "Korea"}
+    assert "China_incl_Taiwan" not in set(res.loc[res["year"] >= 2012, "key"])
+
+
+def test_nationality_rows_never_exceed_the_years_total():
+    for parts, total in (
+        ("resident_foreigners_by_nationality", "resident_foreigners"),
+        ("registered_foreigners_by_nationality", "registered_foreigners"),
+        ("visitor_arrivals_by_market", "visitor_arrivals"),
+    ):
+        sums = data.load(parts).groupby(["year", "basis"])["value"].sum()
+        totals = data.load(total).set_index(["year", "basis"])["value"]
+        both = sums.index.intersection(totals.index)
+        assert len(both) >= 4, parts
+        assert (sums[both] <= totals[both]).all(), parts
 
 
 def test_export_writes_every_table_and_a_descriptor_that_matches(tmp_path):
@@ -248,11 +323,10 @@ def test_export_writes_every_table_and_a_descriptor_that_matches(tmp_path):
         assert list(df.columns) == [f["name"] for f in res["schema"]["fields"]]
         assert len(df) > 0
     series = pd.read_csv(tmp_path / "out" / "series.csv")
-    assert set(series["indicator"]) == {i.name for i in metadata.INDICATORS}
+    fiscal = pd.read_csv(tmp_path / "out" / "fiscal_series.csv")
+    assert set(series["indicator"]) | set(fiscal["indicator"]) == {
+        i.name for i in metadata.INDICATORS
+    }
+    assert "year" not in fiscal.columns and "fiscal_year" not in series.columns
     entrants = series[(series["indicator"] == "foreign_entrants") & (series["year"] == 2011)]
     assert entrants["value"].tolist() == [7_135_407]
-
-
-def test_export_refuses_undescribed_columns():
-    with pytest.raises(KeyError, match="mystery_column"):
-        metadata.export_datapackage({"t": ["year", "mystery_column"]})

@@ -5,7 +5,7 @@ import math
 import pandas as pd
 import pytest
 
-from analysis import data, facts
+from analysis import data, facts, metadata
 
 
 @pytest.fixture(scope="module")
@@ -48,7 +48,7 @@ def test_local_fact_table_known_answers(figures):
 
 
 def test_rows_follow_the_reading_order_and_keep_the_print(figures):
-    for section in data.SECTIONS:
+    for section in metadata.SECTIONS:
         table = facts.fact_table(section, figures=figures)
         assert table["line"].is_monotonic_increasing, section
         assert table["value"].dtype == "float64"
@@ -81,24 +81,6 @@ def test_ranges_show_both_ends(figures):
 def test_unknown_section_names_the_known_ones():
     with pytest.raises(ValueError, match="known: overview"):
         facts.fact_table("ngos")
-
-
-@pytest.mark.parametrize(
-    ("qualifier", "high", "approx", "kind"),
-    [
-        (None, float("nan"), False, "exact"),
-        (float("nan"), float("nan"), False, "exact"),
-        ("以上", float("nan"), False, "lower bound (以上)"),
-        ("超", float("nan"), True, "lower bound (超)"),
-        ("余り", float("nan"), True, "lower bound (余り)"),
-        ("未満", float("nan"), True, "upper bound (未満)"),
-        ("延べ", float("nan"), False, "person-times (延べ)"),
-        ("約", float("nan"), True, "approximate (約)"),
-        (None, 3.0, False, "range"),
-    ],
-)
-def test_figure_kind(qualifier, high, approx, kind):
-    assert facts.figure_kind(qualifier, high, approx) == kind
 
 
 def test_unit_names():

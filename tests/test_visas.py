@@ -117,25 +117,6 @@ def test_months_inclusive_rejects_reversed_periods():
         visas.months_inclusive(pd.Period("2012-12", "M"), pd.Period("2012-11", "M"))
 
 
-@pytest.mark.parametrize(
-    ("value", "approx", "bounds"),
-    [
-        (27_000, True, (26_500, 27_500)),
-        (9_900, True, (9_850, 9_950)),
-        (500, True, (450, 550)),
-        (1_000, True, (500, 1_500)),
-        (1.4, True, (1.35, 1.45)),
-        (152, False, (152, 152)),
-        (0, True, (0, 0)),
-    ],
-)
-def test_rounding_bounds(value, approx, bounds):
-    assert visas.rounding_bounds(value, approx) == pytest.approx(bounds)
-
-
-# --------------------------------------------------------------------------- gaps and shares
-
-
 def test_missing_years_of_visa_issuance():
     # Lower bounds are not counts: series() leaves 2023 (416万件余り) out.
     assert visas.missing_years(data.series("visa_issuance")) == [
