@@ -240,9 +240,12 @@ PREF_CODES: tuple[str, ...] = tuple(f"{i:02d}" for i in range(1, 48))
 
 KeyKind = Literal["country", "pref_code", "status_of_residence"]
 
+UNKNOWN_KEY = "unknown"
+"""Key of the remainder a table cannot place (未定・不詳: prefecture not yet determined)."""
+
 KEY_VOCABULARIES: dict[str, tuple[str, ...]] = {
     "country": tuple(COUNTRIES),
-    "pref_code": PREF_CODES,
+    "pref_code": (*PREF_CODES, UNKNOWN_KEY),
     "status_of_residence": tuple(STATUSES_OF_RESIDENCE),
 }
 """Allowed keys of each key kind."""
@@ -274,8 +277,9 @@ class Indicator:
         Un-keyed indicator whose value (same year and basis) the keyed rows may not
         exceed in sum.
     complete_keys : int or None
-        When a year has this many keys, they must sum *exactly* to ``total``
-        (e.g. 47 prefectures).
+        When a year has this many keys (besides :data:`UNKNOWN_KEY`), they and the
+        unknown remainder, if any, must sum *exactly* to ``total`` (e.g. 47
+        prefectures).
     """
 
     name: str
@@ -416,7 +420,9 @@ INDICATORS: tuple[Indicator, ...] = (
         "resident_foreigners_by_prefecture",
         "Foreign residents at 31 December by prefecture of residence (key = pref_code).",
         "persons",
-        "A year with all 47 prefectures sums to the national total.",
+        "A year with all 47 prefectures, plus the ministry's unknown-prefecture remainder "
+        "(key 'unknown', 未定・不詳), sums to the national total. 2013-2024 come from a "
+        "secondary copy of the e-Stat table whose totals equal the ministry's.",
         "residents_by_prefecture",
         ("residence_statistics",),
         key="pref_code",

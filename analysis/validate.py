@@ -438,7 +438,8 @@ def check_totals(df: pd.DataFrame, time: str = "year") -> None:
     For each keyed indicator with a ``total``, per year and basis: the keys, leaving
     out a broader key when a narrower one it contains is present
     (:data:`analysis.metadata.PART_OF`), sum to at most the total; when all
-    ``complete_keys`` keys are present they sum exactly to it.
+    ``complete_keys`` keys are present they -- with the unknown remainder
+    (:data:`analysis.metadata.UNKNOWN_KEY`) if the source prints one -- sum exactly to it.
     """
     for ind in metadata.INDICATORS:
         if ind.total is None:
@@ -452,8 +453,9 @@ def check_totals(df: pd.DataFrame, time: str = "year") -> None:
             if (year, basis) not in totals.index:
                 continue
             total, got = float(totals[(year, basis)]), float(counted["value"].sum())
-            places = f"{ind.name} {year} ({basis}, {len(counted)} keys)"
-            if ind.complete_keys and len(counted) == ind.complete_keys and got != total:
+            placed = int((counted["key"] != metadata.UNKNOWN_KEY).sum())
+            places = f"{ind.name} {year} ({basis}, {placed} keys)"
+            if ind.complete_keys and placed == ind.complete_keys and got != total:
                 raise DataValidationError(
                     f"{places} sum to {got:,.0f}, not the {ind.total} total {total:,.0f}: "
                     f"all {ind.complete_keys} keys must add up to it exactly"
