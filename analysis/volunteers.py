@@ -27,7 +27,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from analysis import data
+from analysis import composition, data
 from analysis.prefectures import REGIONS_EN
 
 PER_CAPITA_BASE = 100_000
@@ -217,7 +217,12 @@ def prefecture_shares(df: pd.DataFrame | None = None) -> pd.DataFrame:
     return out[keep].reset_index(drop=True)
 
 
-def regional_totals(df: pd.DataFrame | None = None, *, include_other: bool = True) -> pd.DataFrame:
+def regional_totals(
+    df: pd.DataFrame | None = None,
+    *,
+    include_other: bool = True,
+    population: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """Sum the table by region (the eight regions of :mod:`analysis.prefectures`).
 
     Parameters
@@ -228,6 +233,8 @@ def regional_totals(df: pd.DataFrame | None = None, *, include_other: bool = Tru
     include_other : bool
         Add a last row :data:`OTHER_REGION` for その他, so that the rows sum to the
         national totals.
+    population : DataFrame, optional
+        As in :func:`per_capita` (default: the 2010 census of every prefecture).
 
     Returns
     -------
@@ -235,7 +242,11 @@ def regional_totals(df: pd.DataFrame | None = None, *, include_other: bool = Tru
         One row per region, north to south: ``region_en``, ``region_ja``, ``label``
         (``"関東 Kanto"``), ``prefectures`` (count), the four count columns (persons),
         their shares of the national totals (``*_share_pct``, percent; その他 in the
-        denominator whether or not its row is shown) and ``sv_per_100_jocv``.
+        denominator whether or not its row is shown), ``sv_per_100_jocv``,
+        ``population_2010_persons`` and ``population_share_pct`` (the region's share of
+        Japan's 2010 census population, to read a count share against), and
+        ``jocv_cumulative_per_100k``, ``sv_cumulative_per_100k`` (per 100,000
+        inhabitants). その他 has no population: NaN.
     """
     df = _table(df)
     totals = national_totals(df)
@@ -251,13 +262,29 @@ def regional_totals(df: pd.DataFrame | None = None, *, include_other: bool = Tru
     for column in COUNT_COLUMNS:
         out[column.replace("_persons", "_share_pct")] = 100 * out[column] / totals[column]
     out["sv_per_100_jocv"] = 100 * out["sv_cumulative_persons"] / out["jocv_cumulative_persons"]
+    census = _census(population)
+    region_of = df.loc[~_is_other(df)].set_index("pref_code")["region_en"]
+    people = census.groupby(region_of.reindex(census.index)).sum()
+    out["population_2010_persons"] = out["region_en"].map(people).astype("float64")
+    out["population_share_pct"] = 100 * out["population_2010_persons"] / census.sum()
+    for prog in ("jocv", "sv"):
+        out[f"{prog}_cumulative_per_100k"] = (
+            out[f"{prog}_cumulative_persons"] / out["population_2010_persons"] * PER_CAPITA_BASE
+        )
     return out.astype({"prefectures": "int64", **dict.fromkeys(COUNT_COLUMNS, "int64")})
+
+
+def _census(population: pd.DataFrame | None) -> pd.Series:
+    """2010 census population by pref_code, from a ``data.load``-shaped table."""
+    population = data.load("prefecture_population") if population is None else population
+    pop = population[population["year"] == CENSUS_YEAR]
+    return pd.Series(pop["value"].to_numpy(), index=pop["key"].to_numpy(), name="population")
 
 
 def per_capita(
     df: pd.DataFrame | None = None, population: pd.DataFrame | None = None
 ) -> pd.DataFrame:
-    """Compute cumulative volunteers per 100,000 inhabitants (2010 census) where it can.
+    """Compute cumulative volunteers per 100,000 inhabitants (2010 census), by prefecture.
 
     Parameters
     ----------
@@ -266,53 +293,50 @@ def per_capita(
         その他 is dropped (it has no population).
     population : DataFrame, optional
         ``data.load("prefecture_population")``-shaped: ``key`` (pref_code), ``year``,
-        ``value`` (persons), ``source_url`` (default: that table).
+        ``value`` (persons), ``source_url`` (default: that table); the rows of
+        :data:`CENSUS_YEAR` are used.
 
     Returns
     -------
     DataFrame
         47 rows in JIS order: ``pref_code``, ``pref_name_ja``, ``pref_name_en``,
-        ``label``, ``jocv_cumulative_persons``, ``sv_cumulative_persons``,
+        ``region_en``, ``label``, ``jocv_cumulative_persons``, ``sv_cumulative_persons``,
         ``population_2010_persons`` (float64, NaN if unknown),
         ``jocv_cumulative_per_100k`` and ``sv_cumulative_per_100k`` (volunteers,
         cumulative to end-2012, per 100,000 inhabitants of 2010; NaN if the population
-        is unknown), ``jocv_per_100k_rank`` (Int64 among the known, 1 = highest),
-        ``population_source_url`` and ``per_capita_note`` (:data:`NO_POPULATION_REASON`
-        where NaN, else ``""``).
+        is unknown), ``jocv_per_100k_rank`` and ``sv_per_100k_rank`` (Int64 among the
+        known, 1 = highest), ``population_source_url`` and ``per_capita_note``
+        (:data:`NO_POPULATION_REASON` where NaN, else ``""``).
 
     Raises
     ------
     ValueError
-        If the population table repeats a prefecture or names an unknown code.
+        If the population table repeats a prefecture or names an unknown code
+        (:func:`analysis.composition.per_head`).
     """
     df = _table(df)
-    population = data.load("prefecture_population") if population is None else population
-    pop = population[population["year"] == CENSUS_YEAR].rename(columns={"key": "pref_code"})
-    if pop["pref_code"].duplicated().any():
-        dup = pop.loc[pop["pref_code"].duplicated(), "pref_code"].iloc[0]
-        raise ValueError(f"prefecture_population: pref_code {dup!r} appears twice in {CENSUS_YEAR}")
-    out = df[~_is_other(df)].copy()
-    unknown = sorted(set(pop["pref_code"]) - set(out["pref_code"]))
-    if unknown:
-        raise ValueError(f"prefecture_population: unknown pref_code(s) {unknown}")
-    pop = pop.set_index("pref_code")
+    out = df[~_is_other(df)].copy().set_index("pref_code", drop=False)
+    census = _census(population)
+    urls = (data.load("prefecture_population") if population is None else population)
+    urls = urls[urls["year"] == CENSUS_YEAR].set_index("key")["source_url"]
     out["label"] = out["pref_name_ja"] + " " + out["pref_name_en"]
-    out["population_2010_persons"] = out["pref_code"].map(pop["value"]).astype("float64")
     for prog in ("jocv", "sv"):
-        out[f"{prog}_cumulative_per_100k"] = (
-            out[f"{prog}_cumulative_persons"] / out["population_2010_persons"] * PER_CAPITA_BASE
+        rates = composition.per_head(
+            out[f"{prog}_cumulative_persons"], census, per=PER_CAPITA_BASE
         )
-    out["jocv_per_100k_rank"] = rank_descending(out["jocv_cumulative_per_100k"])
-    out["population_source_url"] = out["pref_code"].map(pop["source_url"]).fillna("")
+        out["population_2010_persons"] = rates["population"]
+        out[f"{prog}_cumulative_per_100k"] = rates["rate"]
+        out[f"{prog}_per_100k_rank"] = rates["rank"]
+    out["population_source_url"] = urls.reindex(out.index).fillna("")
     out["per_capita_note"] = np.where(
         out["population_2010_persons"].isna(), NO_POPULATION_REASON, ""
     )
     keep = [
-        "pref_code", "pref_name_ja", "pref_name_en", "label", "jocv_cumulative_persons",
-        "sv_cumulative_persons", "population_2010_persons", "jocv_cumulative_per_100k",
-        "sv_cumulative_per_100k", "jocv_per_100k_rank", "population_source_url",
-        "per_capita_note",
-    ]
+        "pref_code", "pref_name_ja", "pref_name_en", "region_en", "label",
+        "jocv_cumulative_persons", "sv_cumulative_persons", "population_2010_persons",
+        "jocv_cumulative_per_100k", "sv_cumulative_per_100k", "jocv_per_100k_rank",
+        "sv_per_100k_rank", "population_source_url", "per_capita_note",
+    ]  # fmt: skip
     return out[keep].reset_index(drop=True)
 
 

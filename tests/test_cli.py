@@ -130,6 +130,7 @@ def test_data_exports_every_table(tmp_path):
     assert written == sorted(
         [
             "datapackage.json",
+            "fiscal_series.csv",
             "indicators.csv",
             "prefectures.csv",
             "report_figures.csv",
@@ -144,7 +145,7 @@ def test_data_refuses_a_file_as_outdir(tmp_path, capsys):
     target = tmp_path / "a_file"
     target.write_text("x")
     assert main(["data", str(target)]) == 1
-    assert "exists and is not a directory" in capsys.readouterr().err
+    assert "exists and is not a folder" in capsys.readouterr().err
 
 
 def test_data_needs_an_outdir(capsys):
@@ -166,3 +167,36 @@ def test_claims_prints_every_verdict(tmp_path):
 def test_claims_rejects_a_silly_width(capsys):
     assert main(["claims", "--width", "10"]) == 2
     assert "--width must be at least 40" in capsys.readouterr().err
+
+
+# --------------------------------------------------------------------------- expected failures
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["data", "/proc/no/such/dir"], "error: cannot write to /proc/no/such/dir"),
+        (["data", "/dev/null"], "error: /dev/null exists and is not a folder"),
+        (["claims", "--csv", "/no/such/folder/claims.csv"],
+         "error: cannot write /no/such/folder/claims.csv: the folder /no/such/folder does not exist"),
+        (["claims", "--csv", "/"], "error: / is a folder, not a file"),
+        (["report", "--notebooks", ".", "--outdir", "/proc/x"], "error: "),
+    ],
+)  # fmt: skip
+def test_expected_failures_are_one_line_without_traceback(argv, message, tmp_path):
+    result = run(*argv, cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.startswith(message), result.stderr
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    assert result.stdout == "", "nothing printed before the failure"
+
+
+def test_bad_data_fail_in_one_line(data_copy, capsys):
+    data_copy.edit("raw/series/entrants.csv", {"indicator": "foreign_entrants", "year": "2011"},
+                   value="12O")  # fmt: skip
+    assert main(["claims"]) == 1
+    out = capsys.readouterr()
+    assert out.err == (
+        "error: entrants.csv, row 23: column 'value' should be a number, got '12O'\n"
+    )
+    assert out.out == ""

@@ -175,46 +175,58 @@ def test_tokyo_per_capita(rates):
     assert tokyo["per_capita_note"] == ""
 
 
-def test_only_eleven_prefectures_have_a_rate_and_the_rest_stay_nan(rates):
-    known = rates["population_2010_persons"].notna()
-    assert known.sum() == 11
-    assert sorted(rates.index[known]) == [
-        "01", "11", "12", "13", "14", "22", "23", "27", "28", "31", "40",
-    ]
-    missing = rates[~known]
-    assert len(missing) == 36
-    assert missing["jocv_cumulative_per_100k"].isna().all()
-    assert missing["sv_cumulative_per_100k"].isna().all()
-    assert missing["jocv_per_100k_rank"].isna().all()
-    assert (missing["per_capita_note"] == volunteers.NO_POPULATION_REASON).all()
-    assert (rates.loc[known, "per_capita_note"] == "").all()
+def test_every_prefecture_has_a_rate(rates):
+    """The 2010 census covers all 47 prefectures: no rate is missing, none is filled."""
+    assert rates["population_2010_persons"].notna().all()
+    assert rates["population_2010_persons"].sum() == 128_057_352
+    assert rates["jocv_per_100k_rank"].tolist().count(1) == 1
+    assert (rates["per_capita_note"] == "").all()
 
 
-def test_tottori_has_the_highest_rate_of_the_eleven(rates):
-    assert rates.loc["31", "jocv_per_100k_rank"] == 1
-    assert rates.loc["31", "jocv_cumulative_per_100k"] == pytest.approx(245 / 588_667 * 1e5)
+def test_shimane_has_the_highest_rate(rates):
+    """312 JOCV volunteers per 717,397 people: not Tottori, as 11 prefectures suggested."""
+    assert rates.loc["32", "jocv_per_100k_rank"] == 1
+    assert rates.loc["32", "jocv_cumulative_per_100k"] == pytest.approx(312 / 717_397 * 1e5)
+    assert rates.loc["31", "jocv_per_100k_rank"] == 2
+
+
+def test_kantos_rate_is_below_the_national_rate():
+    """Kanto sends the most volunteers, but fewer per head than Japan as a whole."""
+    regions = volunteers.regional_totals().set_index("region_en")
+    national = volunteers.national_per_capita()["jocv_cumulative_per_100k"]
+    kanto = regions.loc["Kanto"]
+    assert kanto["jocv_cumulative_share_pct"] < kanto["population_share_pct"]
+    assert kanto["jocv_cumulative_per_100k"] < national
+    assert regions["population_share_pct"].sum() == pytest.approx(100)
+
+
+def small_population(keys, values):
+    return pd.DataFrame(
+        {
+            "key": keys,
+            "year": [volunteers.CENSUS_YEAR] * len(keys),
+            "value": values,
+            "source_url": ["https://example.org/census"] * len(keys),
+        }
+    )
 
 
 def test_per_capita_with_a_small_population_table():
-    population = pd.DataFrame(
-        {"key": ["13"], "value": [200.0], "source_url": ["https://example.org/census"]}
-    )
-    out = volunteers.per_capita(small_table(), population).set_index("pref_code")
+    out = volunteers.per_capita(small_table(), small_population(["13"], [200.0]))
+    out = out.set_index("pref_code")
     assert out.loc["13", "jocv_cumulative_per_100k"] == pytest.approx(60 / 200 * 100_000)
     assert math.isnan(out.loc["31", "jocv_cumulative_per_100k"])
+    assert out.loc["31", "per_capita_note"] == volunteers.NO_POPULATION_REASON
     assert out.loc["31", "population_source_url"] == ""
     assert "" not in out.index  # その他 has no population
 
 
 @pytest.mark.parametrize(
-    ("keys", "message"), [(["13", "13"], "appears twice"), (["99"], "unknown pref_code")]
+    ("keys", "message"), [(["13", "13"], "repeats"), (["99"], "unknown pref_code")]
 )
 def test_per_capita_refuses_bad_population_tables(keys, message):
-    population = pd.DataFrame(
-        {"key": keys, "value": [1.0] * len(keys), "source_url": ["https://x"] * len(keys)}
-    )
     with pytest.raises(ValueError, match=message):
-        volunteers.per_capita(small_table(), population)
+        volunteers.per_capita(small_table(), small_population(keys, [1.0] * len(keys)))
 
 
 def test_national_per_capita_uses_the_2010_census(table):
