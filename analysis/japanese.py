@@ -513,8 +513,6 @@ _FURNITURE = (
     re.compile(r"^[ \t\u3000]*[0-9０-９]+．"),  # "1．150を超える…": heading number
     re.compile(r"^[ \t\u3000]*[0-9０-９]{1,2}\.(?![0-9０-９])"),  # "1. 事業開始": heading
     re.compile(r"^[ \t\u3000]*[0-9０-９]{1,2}[)）]"),  # "1) 在留期間": list number
-    # "1 在留外国人数", "２　調査の方法": heading number, then a space and a title
-    re.compile(rf"^[ \t\u3000]*[0-9０-９]{{1,2}}(?=[ \t\u3000]+(?!{_CONTINUES}))"),
     re.compile(r"[（(]注[0-9０-９]+[）)]"),  # "（注１）": note marker
     re.compile(r"^[ \t]*[0-9０-９]+(?=外交青書)"),  # "225外交青書 2013": page number
     re.compile(r"外交青書[ \t　]*[0-9０-９]+"),  # the title 外交青書 2013
@@ -546,6 +544,15 @@ _TOKEN_MASKS = (
     # references: 第3委員会, 第 10 表, 第9表-1, 第1-1図
     re.compile(r"第[ \t]*[0-9]{1,4}(?:[ \t]*[表図])?(?:[\-−－][0-9]{1,4}){0,3}"),
 )
+# "1 在留外国人数", "２　調査の方法": a heading number, then a space and a title -- only
+# where a block starts (see _starts_block); a line that continues a sentence is a PDF
+# wrap, and its leading number belongs to the sentence ("主要\n20 市場").
+_HEADING_NUMBER = re.compile(
+    rf"^[ \t\u3000]*[0-9０-９]{{1,2}}(?=[ \t\u3000]+(?!{_CONTINUES}))"
+)
+# How a line ends when the next one may start a block: a sentence end, a closing bracket,
+# or a digit (a contents entry's page number, a table row).
+_BLOCK_END = re.compile(r"[。．.!?！？)）」』】\]0-9０-９][ \t\u3000]*$")
 _MASK = "\u25a0"  # stands in for masked characters, matched by no pattern
 
 _COLUMNS = ("as_printed", "value", "high", "unit", "approx", "qualifier", "line", "component")
@@ -569,19 +576,26 @@ def _join_lines(text: str) -> tuple[str, str, list[int], list[int]]:
     (equal length), and two parallel lists: the offset where each piece of the joined
     text starts and the 1-based line it comes from (lines as :func:`split_lines` counts
     them). Edge whitespace and blank lines are dropped; a break between two digits
-    (separate table rows) becomes a newline.
+    (separate table rows) becomes a newline. A heading number (``1 在留外国人数``) is
+    masked only on a line that starts a block: the first line, one after a blank line, or
+    one after a line ending a sentence, a bracket or a number.
     """
     raw: list[str] = []
     masked: list[str] = []
     starts: list[int] = []
     lines: list[int] = []
     length = 0
+    previous = ""  # the previous line, "" if blank or none
     for number, line in enumerate(split_lines(text), start=1):
         start = len(line) - len(line.lstrip())
         end = len(line.rstrip())
         if start >= end:
+            previous = ""
             continue
-        piece = _mask(_normalise(line), _FURNITURE, on=line)[start:end]
+        starts_block = not previous or _BLOCK_END.search(previous) is not None
+        furniture = (*_FURNITURE, _HEADING_NUMBER) if starts_block else _FURNITURE
+        piece = _mask(_normalise(line), furniture, on=line)[start:end]
+        previous = line
         if masked and "0" <= masked[-1][-1] <= "9" and "0" <= piece[0] <= "9":
             raw.append("\n")
             masked.append("\n")
@@ -657,8 +671,11 @@ def find_figures(text: str) -> pd.DataFrame:
     - anniversaries ``40周年`` and the native counter ``つ`` (``柱の1つ``);
     - heading and list numbers: at the start of a line ``1．``, ``1.``, ``(1)``,
       ``（１）``, ``1)``, a tab-indented ``1``, and a one- or two-digit number followed
-      by a space and a title (``1 在留外国人数``, ``2 国籍・地域別``) -- but not when
-      what follows continues a figure or date (``3 か国``, ``12 月``); anywhere, a
+      by a space and a title (``1 在留外国人数``, ``2 国籍・地域別``) on a line that
+      starts a block (the first line, or one after a blank line or a line ending in
+      ``。``, a closing bracket or a digit; a line continuing a sentence is a PDF wrap,
+      ``主要\n20 市場``) -- and not when what follows continues a figure or date
+      (``3 か国``, ``12 月``); anywhere, a
       parenthesised one- or two-digit number (``数次ビザ(1)``, an item's ``(2)``), an
       item heading ``1.`` after a non-alphanumeric character, note markers (``（注１）``,
       ``※1``); circled numbers (``①``) and kana markers (``ア``) have no Arabic digit;
