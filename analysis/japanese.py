@@ -1,4 +1,4 @@
-"""Numbers, eras and fiscal years in Japanese text.
+r"""Numbers, eras and fiscal years in Japanese text.
 
 Numbers
 -------
@@ -12,7 +12,15 @@ Accepted numerals are Arabic digits (half- or full-width, thousands separators
 (``四万``, ``二十三``, digit-by-digit ``五一`` = 51), grouped by the myriad units
 ``万`` (10^4), ``億`` (10^8) and ``兆`` (10^12), e.g. ``1億2,806万`` = 128,060,000.
 ``千`` works as a multiplier after Arabic digits (``5千`` = 5,000) and positionally in
-kanji. A group after a myriad unit must be below 10,000 (``1万12,000`` is rejected).
+kanji. A group after a myriad unit must be below 10,000 (``1万12,000`` is rejected), a
+decimal leading group takes no lower group (``1.5万3000`` is rejected: 15,000 + 3,000 or a
+typo?), and a figure must be below 10**16 (``'9' * 400`` is rejected, not read as inf).
+:data:`MYRIADS` is the table of myriad units.
+
+A sign may stand directly before the number: ``-``, ``−`` (U+2212), ``－`` (full-width)
+and the accounting marks ``▲``/``△`` make it negative (``▲3.2%`` → -3.2, ``−1,156人`` →
+-1156), ``+``/``＋`` positive. Between two numbers a dash is a range, like ``～``/``〜``
+(``20歳－39歳``, ``20-39``): ``－`` is a minus only where no number precedes it.
 
 Qualifiers
 ----------
@@ -47,8 +55,11 @@ Figures in running text
 -----------------------
 :func:`find_figures` finds every figure written with Arabic digits in PDF-extracted
 text, joining figures that a line break (even across blank lines) splits, and
-skipping calendar dates, ordinals, headings and page furniture. Kanji numerals in
-running text are *not* scanned (``東北三県`` and ``約半世紀`` are names or phrases,
+skipping calendar dates, ordinals, headings and page furniture (each rule is listed in
+its docstring). Lines are numbered by :func:`split_lines`, which every module uses: it
+ends a line at every newline and page-break convention (``\r``, ``\f``, NEL, U+2028...),
+exactly as :meth:`str.splitlines`. Its cost is linear in the length of the text. Kanji
+numerals in running text are *not* scanned (``東北三県`` and ``約半世紀`` are names or phrases,
 and telling them from counts would need a dictionary).
 
 Eras and fiscal years

@@ -251,15 +251,22 @@ def _report_text(megabytes: int) -> str:
 
 
 def test_time_is_linear_in_the_text():
-    """4 MB of text in under 5 s; 8 MB takes about twice as long (it used to take 7x)."""
+    """4 MB of text in under 5 s; 8 MB takes about twice as long (it used to take 7x).
+
+    Timed in CPU seconds of this process (``time.process_time``), the better of two runs:
+    on a shared machine other processes stretch wall-clock time, not the work done here.
+    """
     timings = {}
     for megabytes in (4, 8):
         text = _report_text(megabytes)
-        started = time.perf_counter()
-        figures = find_figures(text)
-        timings[megabytes] = time.perf_counter() - started
+        runs = []
+        for _ in range(2):
+            started = time.process_time()
+            figures = find_figures(text)
+            runs.append(time.process_time() - started)
+        timings[megabytes] = min(runs)
         assert len(figures) >= 245 * len(text) // len(REPORT.read_text(encoding="utf-8")) - 245
-    print(f"find_figures: 4 MB {timings[4]:.2f} s, 8 MB {timings[8]:.2f} s")
+    print(f"find_figures: 4 MB {timings[4]:.2f} s, 8 MB {timings[8]:.2f} s (CPU)")
     assert timings[4] < 5.0
     assert timings[8] / timings[4] < 2.6
 
