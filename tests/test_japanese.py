@@ -10,12 +10,14 @@ from hypothesis import strategies as st
 
 from analysis.japanese import (
     COUNTERS,
+    MYRIADS,
     ParsedNumber,
     era_to_year,
     fiscal_year_of,
     parse_count_with_parenthetical,
     parse_fiscal_year,
     parse_number,
+    split_lines,
 )
 
 # (text, value, high, unit, approx, qualifier): tokens printed in the report, then
@@ -91,6 +93,24 @@ TOKENS = [
     ("20歳－39歳", 20, 39, "歳", False, None),
     ("10年間", 10, None, "年", False, None),
     ("延べ約1万人以上", 10_000, None, "人", True, "延べ約…以上"),
+    ("3か月", 3, None, "か月", False, None),
+    ("15カ月", 15, None, "か月", False, None),
+    ("6ヶ月間", 6, None, "か月", False, None),
+    ("5日間", 5, None, "日", False, None),
+    # signs: minus (ASCII, U+2212, full-width), the accounting marks ▲ and △, plus
+    ("▲3.2%", -3.2, None, "%", False, None),
+    ("△2億", -200_000_000, None, None, False, None),
+    ("−1,156人", -1_156, None, "人", False, None),
+    ("-1,156人", -1_156, None, "人", False, None),
+    ("－5人", -5, None, "人", False, None),
+    ("+60,275人", 60_275, None, "人", False, None),
+    ("＋3", 3, None, None, False, None),
+    ("約-3%", -3, None, "%", True, "約"),
+    ("-3～-1%", -3, -1, "%", False, None),
+    # a dash between two numbers is a range, whichever dash
+    ("20-39歳", 20, 39, "歳", False, None),
+    ("20−39歳", 20, 39, "歳", False, None),
+    ("2－3か国", 2, 3, "か国", False, None),
 ]
 
 
@@ -147,7 +167,11 @@ def test_count_with_parenthetical(cell, total, part):
     "bad",
     ["約x万人", "", "   ", "約", "万人", "1,23", "1..2", "1.5.2", "3～2", "1万12,000", "億1万",
      "1万億", "1万2.5", "一二十", "十百", "〇十", "約約5", "20歳～39", "5千3百", "3割", "2011年度",
-     "第3回", "2回目", "NGO", "12 人", "1,906（45）人"],
+     "第3回", "2回目", "NGO", "12 人", "1,906（45）人",
+     # a decimal leading group takes no lower group; figures must be below 10**16
+     "1.5万3000", "1.5億2万人", "2・5万300", "9" * 400, "10000兆", "1" + "0" * 16, "1億" * 3,
+     # a sign stands directly before the number, once; a dash alone is no number
+     "--3", "+-3", "3-", "- 3", "▲▲3", "-", "3~-"],
 )  # fmt: skip
 def test_bad_numbers_raise_quoting_the_text(bad):
     with pytest.raises(ValueError, match=re.escape(repr(bad))):
@@ -165,10 +189,49 @@ def test_parse_number_rejects_non_strings():
         parse_number(1906)  # type: ignore[arg-type]
 
 
+def test_largest_figure_is_just_below_ten_quadrillion():
+    # float64 holds it to within one unit (its spacing is 2 between 2**53 and 2**54)
+    largest = 9_999_999_999_999_999
+    for text in ("9999兆9999億9999万9999", "9,999,999,999,999,999"):
+        assert abs(int(parse_number(text).value) - largest) <= 1
+    with pytest.raises(ValueError, match="below 10\\*\\*16"):
+        parse_number("10,000,000,000,000,000")
+
+
+def test_myriads_are_public():
+    assert MYRIADS == {"兆": 10**12, "億": 10**8, "万": 10**4}
+
+
+# --- split_lines ---------------------------------------------------------------------------
+
+# every line break str.splitlines knows: LF, CRLF, CR, VT, FF (page break), FS, GS, RS, NEL,
+# LINE SEPARATOR, PARAGRAPH SEPARATOR
+LINE_BREAKS = ["\n", "\r\n", "\r", "\v", "\f", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029"]
+
+
+@pytest.mark.parametrize("newline", LINE_BREAKS)
+def test_split_lines_ends_a_line_at_every_convention(newline):
+    text = f"約527{newline}万人{newline}{newline}225外交青書{newline}"
+    assert split_lines(text) == ["約527", "万人", "", "225外交青書"]
+
+
+def test_split_lines_is_str_splitlines():
+    text = "a\r\nb\rc\fd\u2028e\x85f\n\ng"
+    assert split_lines(text) == text.splitlines() == ["a", "b", "c", "d", "e", "f", "", "g"]
+    assert split_lines("") == []
+    assert split_lines("x\n") == ["x"]
+
+
+@pytest.mark.parametrize("bad", [b"a\nb", None, 3, ["a"]])
+def test_split_lines_rejects_non_strings(bad):
+    with pytest.raises(TypeError, match="expected a str"):
+        split_lines(bad)  # type: ignore[arg-type]
+
+
 # --- properties -----------------------------------------------------------------------------
 
 _FULL_WIDTH = str.maketrans("0123456789,", "０１２３４５６７８９，")
-_MYRIADS = ((10**12, "兆"), (10**8, "億"), (10**4, "万"))
+_MYRIADS = sorted(((value, name) for name, value in MYRIADS.items()), reverse=True)
 _KANJI = "〇一二三四五六七八九"
 
 
@@ -214,7 +277,7 @@ def test_integers_round_trip_in_every_notation(n):
         assert parse_number(text + "人").value == n, text
 
 
-@given(integers, integers, st.sampled_from(["～", "〜", "~", "－"]))
+@given(integers, integers, st.sampled_from(["～", "〜", "~", "－", "-", "−"]))
 def test_ranges_keep_low_below_high(a, b, separator):
     low, high = sorted((a, b))
     parsed = parse_number(f"{low:,}{separator}{high:,}人")
@@ -241,6 +304,55 @@ def test_yaku_always_sets_approx(n, counter, suffix):
 def test_decimals_round_trip(d):
     for point in (".", "・", "．"):
         assert math.isclose(parse_number(f"{d:f}".replace(".", point) + "%").value, float(d))
+
+
+SIGNS = {"-": -1, "−": -1, "－": -1, "▲": -1, "△": -1, "+": 1, "＋": 1, "": 1}
+
+
+@given(integers, st.sampled_from(sorted(SIGNS)), st.sampled_from(["", "人", "%", "か国"]))
+def test_signs_round_trip(n, sign, counter):
+    for text in (f"{sign}{n:,}{counter}", f"{sign}{_myriad_notation(n, str)}{counter}"):
+        assert parse_number(text).value == SIGNS[sign] * n, text
+
+
+@given(
+    st.integers(min_value=-(10**12), max_value=10**12),
+    st.integers(min_value=-(10**12), max_value=10**12),
+    st.sampled_from(["～", "~", "－", "-"]),
+)
+def test_signed_ranges_round_trip(a, b, separator):
+    low, high = sorted((a, b))
+
+    def signed(n: int) -> str:
+        return f"{'▲' if n < 0 else ''}{abs(n):,}"
+
+    parsed = parse_number(f"{signed(low)}{separator}{signed(high)}%")
+    assert (parsed.value, parsed.high) == (low, high)
+
+
+@given(st.integers(min_value=10**16, max_value=10**40))
+def test_too_large_integers_raise(n):
+    for text in (str(n), f"{n:,}", f"{n // 10**12}兆"):
+        with pytest.raises(ValueError, match="below 10"):
+            parse_number(text)
+
+
+_NUMBERISH = st.text(
+    alphabet=st.sampled_from(list("0123456789０１９,.・，．万億兆千十百一二〇約超以上余り人か国%～~-−－▲△+")),
+    max_size=30,
+)
+
+
+@given(st.one_of(_NUMBERISH, st.text(max_size=30)))
+def test_parse_number_returns_a_finite_value_or_raises_value_error(text):
+    """Arbitrary text: a ParsedNumber with finite values below 10**16, or ValueError."""
+    try:
+        parsed = parse_number(text)
+    except ValueError as err:
+        assert repr(text) in str(err)
+        return
+    for value in (parsed.value, parsed.high if parsed.high is not None else 0.0):
+        assert math.isfinite(value) and abs(value) < 10**16
 
 
 # --- eras and fiscal years ---------------------------------------------------------------------
