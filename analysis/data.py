@@ -28,7 +28,12 @@ import pandas as pd
 
 from analysis import metadata
 from analysis.datadir import data_dir, fingerprint
-from analysis.japanese import ParsedNumber, parse_count_with_parenthetical, parse_number
+from analysis.japanese import (
+    ParsedNumber,
+    parse_count_with_parenthetical,
+    parse_number,
+    split_lines,
+)
 from analysis.prefectures import prefectures
 from analysis.validate import (
     FILE,
@@ -103,7 +108,8 @@ def series_paths() -> dict[Path, str]:
 def report_lines() -> tuple[str, ...]:
     """Return the report section's lines (``line`` numbers are 1-based indexes into it).
 
-    Lines end at every newline and page-break convention (``str.splitlines``).
+    Lines end at every newline and page-break convention
+    (:func:`analysis.japanese.split_lines`, as :func:`~analysis.japanese.find_figures` counts).
     """
     path = path_of(REPORT_TEXT)
     if not path.is_file():
@@ -111,7 +117,7 @@ def report_lines() -> tuple[str, ...]:
     return _cached(
         "report_lines",
         [path],
-        lambda: tuple(path.read_text(encoding="utf-8").splitlines()),
+        lambda: tuple(split_lines(path.read_text(encoding="utf-8"))),
     )
 
 

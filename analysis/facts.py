@@ -26,6 +26,9 @@ UNITS_EN: dict[str, str] = {
     "職種": "job types",
     "歳": "years of age",
     "倍": "ratio",
+    "か月": "months",
+    "日": "days",
+    "円": "yen",
 }
 """English name of each counter as :mod:`analysis.japanese` canonicalises it."""
 

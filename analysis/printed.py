@@ -41,8 +41,7 @@ import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 
-from analysis.japanese import _MYRIADS as MYRIADS  # public MYRIADS arrives with the text work
-from analysis.japanese import ParsedNumber, parse_number
+from analysis.japanese import MYRIADS, ParsedNumber, parse_number
 
 __all__ = [
     "Interval",

@@ -191,7 +191,6 @@ def test_consistent_rows_that_compare_one_value_have_a_gap(table):
     assert numeric["gap"].notna().all()
 
 
-
 def test_the_slowing_embassy_trend_is_only_partly_borne_out(table):
     row = table.loc["embassies_trend_continues"]
     assert row["verdict"] == "partly-consistent"
@@ -245,7 +244,9 @@ def test_changing_one_prefecture_cell_flips_the_sums(data_copy):
     assert text.count("1,906（45）") == 1
     path.write_text(text.replace("1,906（45）", "1,907（45）"), encoding="utf-8")
     data_copy.edit(
-        "raw/report_figures.csv", {"figure_id": "pref_01_jocv_cumulative"}, as_printed="1,907（45）人"
+        "raw/report_figures.csv",
+        {"figure_id": "pref_01_jocv_cumulative"},
+        as_printed="1,907（45）人",
     )
     data_copy.edit(
         "raw/report_figures.csv", {"figure_id": "pref_01_jocv_2012"}, as_printed="1,907（45）人"
@@ -257,9 +258,9 @@ def test_changing_one_prefecture_cell_flips_the_sums(data_copy):
 
 def test_missing_data_makes_a_claim_not_checkable(data_copy):
     stem = "entrants"
-    assert data_copy.drop(
-        SERIES.format(stem), {"indicator": "foreign_entrants", "year": "2011"}
-    ) == 1
+    assert (
+        data_copy.drop(SERIES.format(stem), {"indicator": "foreign_entrants", "year": "2011"}) == 1
+    )
     changed = verdicts()
     for claim_id in ("entrants_2011", "entrants_fell_2011", "entrants_ratio_2011_2000"):
         assert changed.loc[claim_id, "verdict"] == "not-checkable"

@@ -177,8 +177,8 @@ def test_claims_rejects_a_silly_width(capsys):
     [
         (["data", "/proc/no/such/dir"], "error: cannot write to /proc/no/such/dir"),
         (["data", "/dev/null"], "error: /dev/null exists and is not a folder"),
-        (["claims", "--csv", "/no/such/folder/claims.csv"],
-         "error: cannot write /no/such/folder/claims.csv: the folder /no/such/folder does not exist"),
+        (["claims", "--csv", "/no/such/dir/c.csv"],
+         "error: cannot write /no/such/dir/c.csv: the folder /no/such/dir does not exist"),
         (["claims", "--csv", "/"], "error: / is a folder, not a file"),
         (["report", "--notebooks", ".", "--outdir", "/proc/x"], "error: "),
     ],
