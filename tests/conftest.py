@@ -1,15 +1,78 @@
-"""Shared fixtures: a writable copy of the data folder, and an editor for its CSV files."""
+"""Shared fixtures (a writable copy of the data folder) and clean runs.
+
+Clean runs: before anything is imported, every cache and runtime folder the suite's tools
+would create in ``$HOME`` (matplotlib's font cache, IPython's history, Jupyter's runtime
+files, fontconfig and other XDG caches) is pointed into pytest's own temporary folder. At
+the end, a run that left a new entry in ``/tmp`` or ``$HOME`` fails, naming it.
+"""
 
 from __future__ import annotations
 
 import csv
+import os
 import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from analysis.datadir import data_dir, use_data_dir
+
+_REDIRECTED = (
+    "MPLCONFIGDIR", "IPYTHONDIR", "JUPYTER_RUNTIME_DIR", "JUPYTER_DATA_DIR",
+    "JUPYTER_CONFIG_DIR", "XDG_CACHE_HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME",
+    "XDG_RUNTIME_DIR",
+)  # fmt: skip
+_WATCHED = (Path("/tmp"), Path.home())
+
+
+def _entries() -> dict[Path, set[str]]:
+    return {folder: set(os.listdir(folder)) for folder in _WATCHED if folder.is_dir()}
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_configure(config: pytest.Config) -> None:
+    """Redirect caches into pytest's temporary folder; remember what /tmp and $HOME held."""
+    config.stash[_BEFORE] = _entries()
+    root = Path(config._tmp_path_factory.getbasetemp()) / "environment"
+    for name in _REDIRECTED:
+        folder = root / name.lower()
+        folder.mkdir(parents=True, exist_ok=True)
+        os.environ[name] = str(folder)
+    # Temporary files of this process and of every process it starts (kernels, browser,
+    # uv) go there too; tempfile caches its folder, so reset it as well.
+    tmp = root / "tmp"
+    tmp.mkdir(exist_ok=True)
+    os.environ["TMPDIR"] = str(tmp)
+    tempfile.tempdir = str(tmp)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Fail the run if it left anything new in /tmp or $HOME (pytest's own folder aside)."""
+    before = session.config.stash.get(_BEFORE, {})
+    left = sorted(
+        str(folder / name)
+        for folder, names in _entries().items()
+        for name in names - before.get(folder, set())
+        if not name.startswith("pytest-of-")
+    )
+    if left:
+        session.config.stash[_LEFT] = left
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
+    """Say what a run left behind."""
+    left = config.stash.get(_LEFT, [])
+    if left:
+        terminalreporter.write_line(
+            f"FAILED: the run left files outside pytest's temporary folder: {left}", red=True
+        )
+
+
+_BEFORE = pytest.StashKey[dict[Path, set[str]]]()
+_LEFT = pytest.StashKey[list[str]]()
 
 
 class DataCopy:
