@@ -108,8 +108,9 @@ METHODS: dict[str, int] = {"naive": 2, "drift": 3, "linear": 3, "ets_damped": 15
 - ``ets_damped`` (15): ETS(A,Ad,N) estimates five parameters (two smoothing weights,
   the damping factor, the initial level and trend) by numerical maximum likelihood.
   On 10-year series it was the least accurate method and its intervals the worst
-  calibrated (simulated random walks with drift, 10 training years: 80 % intervals
-  covered 38 % of outcomes; 15 years: 43 %); 15 years is three per parameter, and its
+  calibrated (on 16 simulated random walks with drift, its 80 % intervals covered 38 %
+  of outcomes from 10 training years and 43 % from 15; on foreign entrants its
+  relative MASE was 1.2, worse than no change). 15 years is three per parameter; its
   intervals still need the calibration of :func:`forecast`.
 
 The minima are what a fit needs; a calibrated interval needs more years still (see
@@ -1260,14 +1261,12 @@ def backtest(
     relative MASE is exactly 1.
     """
     method = _choice(method, "method", METHODS)
-    if isinstance(min_train, bool) or not isinstance(min_train, int | np.integer):
-        raise TypeError(f"min_train must be an integer, got {min_train!r}")
+    min_train = _integer(min_train, "min_train", 1)
     if min_train < METHODS[method]:
         raise ValueError(
             f"min_train={min_train} is too small: method {method!r} needs at least "
             f"{METHODS[method]} years"
         )
-    min_train = int(min_train)
     horizon = _check_horizon(horizon)
     log = _flag(log, "log")
     calibrate = _flag(calibrate, "calibrate")
@@ -2200,7 +2199,7 @@ class BoundedGrowthFit:
         info = [
             ("Years", f"{years[0]}-{years[-1]} ({len(years)} observed)"),
             ("Capacity (last known)", last_cap),
-            ("Centring year", self.year_ref),
+            ("Centring year", f"{self.year_ref:.1f}"),
             ("Dispersion", self.dispersion),
             ("Df residuals", self.df_resid),
             ("Line exceeds capacity", self.linear_exceeds_capacity or "never"),
