@@ -89,6 +89,7 @@ __all__ = [
     "ModelWarning",
     "ShockRecovery",
     "backtest",
+    "conformal_errors_needed",
     "fit_bounded_growth",
     "fit_breakpoint",
     "fit_shock_recovery",
@@ -554,6 +555,25 @@ class _Rolling:
             for h in range(1, horizon + 1)
         ]
 
+    def past_scores(self, origin: int, horizon: int) -> np.ndarray:
+        """Pooled scores of the past errors of every horizon, scaled by the model's width.
+
+        ``|error| / half-width`` of the model's own interval at the error's origin and
+        horizon, for each level: shape (levels, errors); an error against a model of no
+        width scores infinity (zero if the error is zero too). Errors whose target is
+        after ``origin`` are left out, as in :meth:`past_errors`.
+        """
+        parts = []
+        for h in range(1, horizon + 1):
+            n = max(origin - h - self.first + 1, 0)
+            width = self.half[:n, :, h - 1].T  # (levels, errors)
+            size = np.broadcast_to(np.abs(self.errors[:n, h - 1]), width.shape)
+            # a model with no width (a constant history): an error is infinitely far off
+            parts.append(
+                np.divide(size, width, out=np.where(size > 0, np.inf, 0.0), where=width > 0)
+            )
+        return np.concatenate(parts, axis=1) if parts else np.empty((self.half.shape[1], 0))
+
 
 def _rolling(
     z: np.ndarray,
@@ -590,23 +610,53 @@ def _rolling(
     )
 
 
-def _calibrate(
-    half: np.ndarray, past: Sequence[np.ndarray], levels: Sequence[float]
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Widen the model's intervals with the empirical quantiles of past errors.
+def conformal_errors_needed(level: float) -> int:
+    """Fewest scores that bound a level-``level`` interval by split conformal prediction.
 
-    For horizon ``h`` with at least :data:`MIN_CALIBRATION_ERRORS` past errors ``e``
-    (modelling scale), each side of the level-``L`` interval reaches at least the
-    empirical quantile of ``e`` at ``p = 1/2 -/+ L/200`` (Weibull plotting position,
-    ``numpy.quantile(method='weibull')``: the ``k``-th smallest of ``n`` errors is the
-    ``k / (n + 1)`` quantile, which split-conformal prediction uses; beyond the
-    smallest or largest error it stays at that error). The model's own half-width is
-    kept where it is wider. Finally each side is made monotone in the horizon (at
-    least as wide as at the previous horizon): uncertainty does not fall with the
-    horizon, and a narrower band further out is sampling noise of a few errors.
+    With ``n`` exchangeable scores, the ``ceil((n + 1) * level / 100)``-th smallest is a
+    valid bound only if that rank is at most ``n``: ``n >= level / (100 - level)``
+    (4 errors for 80 %, 19 for 95 %).
+    """
+    return math.ceil(level / (100 - level) - 1e-9)
+
+
+def _conformal_bound(scores: np.ndarray, level: float) -> float | None:
+    """Return the split-conformal quantile of ``scores`` at ``level`` %, or None if too few."""
+    rank = math.ceil((len(scores) + 1) * level / 100 - 1e-9)
+    return float(np.sort(scores)[rank - 1]) if 0 < rank <= len(scores) else None
+
+
+def _calibrate(
+    half: np.ndarray,
+    past: Sequence[np.ndarray],
+    scores: np.ndarray,
+    levels: Sequence[float],
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Widen the model's intervals with the series' own past forecast errors.
+
+    Two calibrations; each side of an interval takes the widest of them and the model's
+    own half-width (never narrower than the model):
+
+    - **per horizon**: for horizon ``h`` with at least :data:`MIN_CALIBRATION_ERRORS`
+      past errors ``e`` (modelling scale), the empirical quantiles of ``e`` at ``p =
+      1/2 -/+ L/200`` (Weibull plotting position, ``numpy.quantile(method='weibull')``:
+      the ``k``-th smallest of ``n`` errors is the ``k / (n + 1)`` quantile; beyond the
+      smallest or largest error it stays at that error);
+    - **pooled, for the tails**: a level whose bound needs more errors than
+      :data:`MIN_CALIBRATION_ERRORS` (:func:`conformal_errors_needed`: the 95 % level
+      needs 19, more than a horizon holds early in a short series) also reaches the
+      split-conformal bound of the past errors of *all* horizons pooled, each divided
+      by the model's own half-width at its origin and horizon (normalised conformal
+      scores), times the model's half-width here. Absolute errors are pooled, so a past
+      fall also widens the upper side: with a few dozen annual errors the two tails
+      cannot be told apart.
+
+    Finally each side is made monotone in the horizon (at least as wide as at the
+    previous horizon): uncertainty does not fall with the horizon, and a narrower band
+    further out is sampling noise of a few errors.
 
     Returns the lower and upper offsets from the point forecast, shape (levels,
-    horizon), and whether each horizon was calibrated.
+    horizon), and whether each horizon was calibrated (had enough errors of its own).
     """
     lower, upper = -half.copy(), half.copy()
     ok = np.array([len(e) >= MIN_CALIBRATION_ERRORS for e in past], dtype=bool)
@@ -615,6 +665,13 @@ def _calibrate(
         q = np.quantile(past[j], np.concatenate([1 - p, p]), method="weibull")
         lower[:, j] = np.minimum(lower[:, j], q[: len(p)])
         upper[:, j] = np.maximum(upper[:, j], q[len(p) :])
+    for i, level in enumerate(levels):
+        if conformal_errors_needed(level) <= MIN_CALIBRATION_ERRORS:
+            continue
+        bound = _conformal_bound(scores[i], level)
+        if bound is not None:
+            lower[i] = np.minimum(lower[i], -bound * half[i])
+            upper[i] = np.maximum(upper[i], bound * half[i])
     return np.minimum.accumulate(lower, axis=1), np.maximum.accumulate(upper, axis=1), ok
 
 
@@ -965,7 +1022,7 @@ def forecast(
                 f"calibration of {method!r} at earlier origins", roll.n_warned, len(roll.mean)
             )
         past = roll.past_errors(origin, horizon)
-        lower, upper, ok = _calibrate(half, past, levels)
+        lower, upper, ok = _calibrate(half, past, roll.past_scores(origin, horizon), levels)
         n_errors = np.array([len(e) for e in past])
         if not ok.all():
             _warn_uncalibrated(method, int(years[-1]), n_errors, ok)
@@ -1284,7 +1341,9 @@ def backtest(
     for k in range(min_train - 1, len(y) - 1):
         half = roll.half[k - first]
         if calibrate:
-            lower, upper, ok = _calibrate(half, roll.past_errors(k, horizon), DEFAULT_LEVELS)
+            lower, upper, ok = _calibrate(
+                half, roll.past_errors(k, horizon), roll.past_scores(k, horizon), DEFAULT_LEVELS
+            )
         else:
             lower, upper, ok = -half, half, np.zeros(horizon, dtype=bool)
         steps = min(horizon, len(y) - 1 - k)

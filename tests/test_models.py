@@ -315,31 +315,46 @@ def test_unsorted_input_is_sorted():
 def test_calibration_known_answer():
     # At origin 2009 (20 years), the 2-step errors eligible are those of forecasts made
     # from 1992 (the first origin with the 3 years drift needs) to 2007, whose targets
-    # (1994-2009) are at or before the origin: 16 errors, on the log scale.
+    # (1994-2009) are at or before the origin: 16 errors, on the log scale; and 17
+    # one-step errors.
     s = noisy_series(20, seed=4)
-    errors = [
-        np.log(s.loc[o + 2]) - np.log(path(s, 2, as_of=o, calibrate=False).loc[o + 2, "mean"])
-        for o in range(1992, 2008)
-    ]
-    one_step = [
-        np.log(s.loc[o + 1]) - np.log(path(s, 1, as_of=o, calibrate=False).loc[o + 1, "mean"])
-        for o in range(1992, 2009)
-    ]
+    past = {1: [], 2: []}  # horizon -> [(error, model half-width at 80 %, at 95 %)]
+    for h, origins in ((1, range(1992, 2009)), (2, range(1992, 2008))):
+        for o in origins:
+            fc = path(s, h, as_of=o, calibrate=False).loc[o + h]
+            mean = np.log(fc["mean"])
+            past[h].append(
+                (np.log(s.loc[o + h]) - mean,
+                 np.log(fc["upper_80"]) - mean, np.log(fc["upper_95"]) - mean)
+            )  # fmt: skip
     res = forecast(s, 2)
     assert res.calibration["n_errors"].tolist() == [17, 16]
     got, own = np.log(res.summary_frame()), np.log(res.analytic)
-    for level in (80, 95):
+    for i, level in enumerate((80, 95)):
         p = 0.5 + level / 200
+        # the tail level (95 %: 19 errors needed > 5) also takes the pooled conformal
+        # bound of |error| / the model's half-width, all horizons together (33 scores)
+        scores = np.sort([abs(e[0]) / e[1 + i] for h in (1, 2) for e in past[h]])
+        rank = int(np.ceil((len(scores) + 1) * level / 100))
+        pooled = scores[rank - 1] if level == 95 else 0.0
+        assert len(scores) == 33 and (level != 95 or rank == 33)
         lower, upper = [], []
-        for year, past in ((2010, one_step), (2011, errors)):
-            lo, hi = np.quantile(past, [1 - p, p], method="weibull")
-            lower.append(min(own.loc[year, f"lower_{level}"] - own.loc[year, "mean"], lo))
-            upper.append(max(own.loc[year, f"upper_{level}"] - own.loc[year, "mean"], hi))
+        for year, h in ((2010, 1), (2011, 2)):
+            lo, hi = np.quantile([e[0] for e in past[h]], [1 - p, p], method="weibull")
+            half = own.loc[year, f"upper_{level}"] - own.loc[year, "mean"]
+            lower.append(min(-half, lo, -pooled * half))
+            upper.append(max(half, hi, pooled * half))
         # ...and never narrower than at the shorter horizon
         expected_lower = np.minimum.accumulate(lower)
         expected_upper = np.maximum.accumulate(upper)
         assert (got[f"lower_{level}"] - got["mean"]).to_numpy() == pytest.approx(expected_lower)
         assert (got[f"upper_{level}"] - got["mean"]).to_numpy() == pytest.approx(expected_upper)
+
+
+def test_the_tail_level_needs_the_pooled_bound():
+    assert models.conformal_errors_needed(80) == 4
+    assert models.conformal_errors_needed(95) == 19
+    assert models.conformal_errors_needed(95) > models.MIN_CALIBRATION_ERRORS
 
 
 def test_calibrated_intervals_are_never_narrower():

@@ -182,7 +182,7 @@ def test_calibrated_coverage_of_residents(coverage):
     res = coverage["residents", True]
     print(f"residents: 80 % {res.coverage_80:.3f}, 95 % {res.coverage_95:.3f}")
     assert 0.65 <= res.coverage_80 <= 0.95  # measured 0.76 (19 of 25)
-    assert res.coverage_95 >= 0.85  # measured 0.88 (22 of 25)
+    assert res.coverage_95 >= 0.85  # measured 1.00 (25 of 25)
 
 
 def test_calibrated_coverage_of_entrants_at_80_percent(coverage):
@@ -191,16 +191,11 @@ def test_calibrated_coverage_of_entrants_at_80_percent(coverage):
     assert res.coverage_80 >= 0.50  # measured 0.504 (58 of 115)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="acceptance criterion not met: calibrated 95 % intervals cover 66 % of entrant "
-    "outcomes (76 of 115; analytic 63 %). The misses are 2009, 2011, the 2013-19 boom and "
-    "2020-24, larger than any earlier error at the same horizon; per-horizon empirical "
-    "quantiles (any quantile rule, minimum 2-8 errors) reach 66-68 %",
-)
 def test_calibrated_coverage_of_entrants_at_95_percent(coverage):
     res = coverage["entrants", True]
     print(f"entrants: 95 % {res.coverage_95:.3f}")
+    # measured 0.80 (92 of 115): the pooled, scale-normalised conformal bound of the
+    # tail level; per-horizon quantiles alone reached 0.66
     assert res.coverage_95 >= 0.75
 
 
