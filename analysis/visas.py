@@ -1,4 +1,4 @@
-"""Visas (各論1(1) ビザ): the report's counted programmes, issuance gaps, shares, forecast checks.
+"""Visas (各論1(1) ビザ): the report's counted programmes and their rates per month.
 
 The report counts six visa measures over stated periods (``約2万7,000件`` Okinawa
 multiple-entry visas from July 2011 to December 2012, ...). Counts over periods of
@@ -8,18 +8,15 @@ notebook:
 
 - :func:`parse_period`, :func:`months_inclusive` -- read ``'YYYY-MM to YYYY-MM'`` and count
   its calendar months.
-- :func:`missing_years` -- the runs of years an annual series lacks (its gaps).
-- :func:`share_of_total` -- one country's share of all visas issued, by year.
-- :func:`compare_forecast` -- a forecast's intervals against the outcomes, lower bounds
-  included.
+
+General tools live elsewhere: gaps and shares in :mod:`analysis.composition`, a forecast
+against its outcomes in :meth:`analysis.models.ForecastResult.compare`.
 """
 
 from __future__ import annotations
 
-import itertools
 import re
 
-import numpy as np
 import pandas as pd
 
 from analysis import data, printed
@@ -28,12 +25,9 @@ from analysis.validate import DataValidationError
 __all__ = [
     "PROGRAMME_FIGURES",
     "PROGRAMME_LABELS",
-    "compare_forecast",
-    "missing_years",
     "months_inclusive",
     "parse_period",
     "programmes",
-    "share_of_total",
 ]
 
 PROGRAMME_FIGURES: tuple[str, ...] = (
@@ -200,112 +194,3 @@ def programmes(figures: pd.DataFrame | None = None) -> pd.DataFrame:
         )
     out = pd.DataFrame(rows).sort_values("line", kind="stable").reset_index(drop=True)
     return out.astype({"months": "int64", "line": "int64", "value": "float64"})
-
-
-def missing_years(series: pd.Series) -> list[tuple[int, int]]:
-    """List the runs of years missing between the first and last year of an annual series.
-
-    Parameters
-    ----------
-    series : pandas.Series
-        Values indexed by integer calendar year (any order; NaN values count as missing).
-
-    Returns
-    -------
-    list of tuple of int
-        ``(first, last)`` missing year of each run, in order; ``[]`` if none.
-        ``[(1975, 1977), (1979, 1982)]`` for a series with 1974, 1978, 1983.
-    """
-    years = np.sort(series.dropna().index.to_numpy().astype("int64"))
-    return [
-        (int(a) + 1, int(b) - 1) for a, b in itertools.pairwise(years) if b - a > 1
-    ]
-
-
-def share_of_total(part: pd.Series, total: pd.Series) -> pd.DataFrame:
-    """Compute one country's share of all visas issued, for the years both are known.
-
-    Parameters
-    ----------
-    part : pandas.Series
-        Visas issued to one country's nationals, by year.
-    total : pandas.Series
-        Visas issued to all nationals, by year (same unit).
-
-    Returns
-    -------
-    pandas.DataFrame
-        Indexed by ``year`` (years present in both, sorted): ``part``, ``total``
-        (visas per year), ``rest`` (``total - part``, visas per year), ``share_pct``
-        (``100 * part / total``, percent).
-
-    Raises
-    ------
-    ValueError
-        If no year is in both, or a part exceeds its total (naming the year).
-    """
-    years = part.index.intersection(total.index).sort_values()
-    if years.empty:
-        raise ValueError("the two series have no year in common")
-    out = pd.DataFrame(
-        {"part": part.loc[years].to_numpy(), "total": total.loc[years].to_numpy()},
-        index=pd.Index(years, name="year"),
-    ).astype("float64")
-    over = out.index[out["part"] > out["total"]]
-    if len(over):
-        year = over[0]
-        raise ValueError(
-            f"in {year} the part ({out.loc[year, 'part']:,.0f}) exceeds the total "
-            f"({out.loc[year, 'total']:,.0f})"
-        )
-    out["rest"] = out["total"] - out["part"]
-    out["share_pct"] = 100 * out["part"] / out["total"]
-    return out
-
-
-def compare_forecast(
-    forecast: pd.DataFrame,
-    actual: pd.Series,
-    lower_bounds: pd.Series | None = None,
-) -> pd.DataFrame:
-    """Set a forecast beside the outcomes and say which fell inside its intervals.
-
-    Parameters
-    ----------
-    forecast : pandas.DataFrame
-        Indexed by year: ``mean``, ``lower_80``, ``upper_80``, ``lower_95``, ``upper_95``
-        (the layout of :func:`analysis.models.forecast`).
-    actual : pandas.Series
-        Observed counts by year (same unit).
-    lower_bounds : pandas.Series, optional
-        Years known only as "more than" a value (same unit), e.g. visas 2023.
-
-    Returns
-    -------
-    pandas.DataFrame
-        The forecast years that have an outcome or a lower bound: the forecast columns,
-        ``actual`` (the count, or the bound), ``lower_bound`` (bool: ``actual`` is only a
-        bound), ``error`` (``actual - mean``; NaN for bounds), ``error_pct`` (percent of
-        ``mean``), ``in_80``, ``in_95`` (``boolean``: inside the interval; for a bound,
-        False if the bound is already above the upper end, otherwise unknown, ``<NA>``).
-    """
-    lower_bounds = pd.Series(dtype="float64") if lower_bounds is None else lower_bounds
-    years = [y for y in forecast.index if y in actual.index or y in lower_bounds.index]
-    out = forecast.loc[years, ["mean", "lower_80", "upper_80", "lower_95", "upper_95"]].copy()
-    is_bound = pd.Series(
-        [y not in actual.index for y in years], index=out.index, dtype="bool"
-    )
-    out["actual"] = [
-        float(lower_bounds.loc[y]) if bound else float(actual.loc[y])
-        for y, bound in is_bound.items()
-    ]
-    out["lower_bound"] = is_bound
-    out["error"] = (out["actual"] - out["mean"]).where(~is_bound)
-    out["error_pct"] = 100 * out["error"] / out["mean"]
-    for level in (80, 95):
-        lo, hi = out[f"lower_{level}"], out[f"upper_{level}"]
-        inside = pd.Series(out["actual"].between(lo, hi), dtype="boolean")
-        inside[is_bound] = pd.NA
-        inside[is_bound & (out["actual"] > hi)] = False
-        out[f"in_{level}"] = inside
-    return out

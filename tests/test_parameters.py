@@ -10,9 +10,9 @@ not touched) with ``AS_OF=2015, HORIZON=5``, and must
 - contain papermill's ``injected-parameters`` cell right after the tagged one,
 - show different outputs from the committed 2012 run (the parameters are used), and
 - forecast 2016–2020 from data that end in 2015 at the latest: a probe cell appended
-  to the temporary copy prints the years of each forecast frame the notebook keeps
-  (:data:`FORECASTS`: the variable names differ per notebook) and the last year of its
-  ``history``.
+  to the temporary copy prints the years of each forecast the notebook keeps in
+  ``hindsight`` (a dict of ``ForecastResult``, the contract of CONTRIBUTING.md) and the
+  last year of ``hindsight_history``.
 
 About 4 s per notebook.
 """
@@ -33,25 +33,21 @@ from analysis import report
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK_DIR = ROOT / "notebooks"
 AS_OF, HORIZON = 2015, 5
-# Forecasting notebook -> expression for {name: forecast frame indexed by year} in it.
-FORECASTS = {
-    "01_overview": "{'drift or best': fc}",
-    "02_visas": "forecasts",
-    "03_foreign_residents": "{'drift': fc}",
-    "04_embassies": "predictions",
-}
+FORECASTS = ("01_overview", "02_visas", "03_foreign_residents", "04_embassies")
 PROBE = """import json as _json
-print(_json.dumps({{
-    "history_last": int(history.index[-1]),
-    "forecast_years": {{k: [int(y) for y in v.index] for k, v in ({frames}).items()}},
-}}))"""
+print(_json.dumps({
+    "history_last": int(hindsight_history.index[-1]),
+    "forecast_years": {
+        k: [int(y) for y in v.summary_frame().index] for k, v in hindsight.items()
+    },
+}))"""
 
 
 def code_cells(nb):
     return [cell for cell in nb.cells if cell.cell_type == "code"]
 
 
-@pytest.fixture(scope="module", params=list(FORECASTS))
+@pytest.fixture(scope="module", params=FORECASTS)
 def run(request):
     """Run one forecasting notebook with AS_OF=2015, HORIZON=5; return (committed, run)."""
     source = NOTEBOOK_DIR / f"{request.param}.ipynb"
@@ -59,8 +55,7 @@ def run(request):
         pytest.fail(f"{source.relative_to(ROOT)} is missing")
     committed = nbformat.read(source, as_version=4)
     probed = nbformat.from_dict(json.loads(json.dumps(committed)))
-    probe = PROBE.format(frames=FORECASTS[request.param])
-    probed.cells.append(new_code_cell(probe, metadata={"tags": ["probe"]}))
+    probed.cells.append(new_code_cell(PROBE, metadata={"tags": ["probe"]}))
     with (
         tempfile.TemporaryDirectory(prefix="test-parameters-") as tmp,
         pytest.MonkeyPatch.context() as env,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 import pytest
 
@@ -115,78 +114,3 @@ def test_months_inclusive(start, end, months):
 def test_months_inclusive_rejects_reversed_periods():
     with pytest.raises(ValueError, match="before it starts"):
         visas.months_inclusive(pd.Period("2012-12", "M"), pd.Period("2012-11", "M"))
-
-
-def test_missing_years_of_visa_issuance():
-    # Lower bounds are not counts: series() leaves 2023 (416万件余り) out.
-    assert visas.missing_years(data.series("visa_issuance")) == [
-        (1975, 1977),
-        (1979, 1982),
-        (1985, 2008),
-        (2023, 2023),
-    ]
-
-
-def test_missing_years_ignores_order_and_nan():
-    s = pd.Series([1.0, np.nan, 3.0, 4.0], index=[2012, 2010, 2009, 2014])
-    assert visas.missing_years(s) == [(2010, 2011), (2013, 2013)]
-    assert visas.missing_years(pd.Series([1.0, 2.0], index=[2009, 2010])) == []
-
-
-def test_share_of_total_known_answer():
-    china = data.series("visa_issuance_by_country", key="China")
-    total = data.series("visa_issuance")
-    share = visas.share_of_total(china, total)
-    assert share.loc[2019, "share_pct"] == pytest.approx(100 * 6_539_083 / 8_277_340)
-    assert share.loc[2019, "rest"] == 8_277_340 - 6_539_083
-    assert 2011 not in share.index  # no China figure for 2011
-    assert 2023 not in share.index  # total only a lower bound
-    assert share.index.is_monotonic_increasing
-
-
-def test_share_of_total_errors():
-    with pytest.raises(ValueError, match="no year in common"):
-        visas.share_of_total(pd.Series([1.0], index=[2000]), pd.Series([2.0], index=[2001]))
-    with pytest.raises(ValueError, match=r"in 2001 the part \(5\) exceeds the total \(4\)"):
-        visas.share_of_total(
-            pd.Series([1.0, 5.0], index=[2000, 2001]), pd.Series([2.0, 4.0], index=[2000, 2001])
-        )
-
-
-# --------------------------------------------------------------------------- forecast check
-
-
-def _forecast() -> pd.DataFrame:
-    return pd.DataFrame(
-        {
-            "mean": [100.0, 100.0, 100.0, 100.0],
-            "lower_80": [90.0, 90.0, 90.0, 90.0],
-            "upper_80": [110.0, 110.0, 110.0, 110.0],
-            "lower_95": [80.0, 80.0, 80.0, 80.0],
-            "upper_95": [120.0, 120.0, 120.0, 120.0],
-        },
-        index=pd.Index([2013, 2014, 2015, 2016], name="year"),
-    )
-
-
-def test_compare_forecast_known_answers():
-    actual = pd.Series([105.0, 115.0, 150.0], index=[2013, 2014, 2099])
-    out = visas.compare_forecast(_forecast(), actual)
-    assert list(out.index) == [2013, 2014]
-    assert out.loc[2013, "error"] == 5
-    assert out.loc[2014, "error_pct"] == pytest.approx(15)
-    assert list(out["in_80"]) == [True, False]
-    assert list(out["in_95"]) == [True, True]
-    assert not out["lower_bound"].any()
-
-
-def test_compare_forecast_with_lower_bounds():
-    actual = pd.Series([105.0], index=[2013])
-    bounds = pd.Series([95.0, 130.0], index=[2015, 2016])
-    out = visas.compare_forecast(_forecast(), actual, bounds)
-    assert list(out.index) == [2013, 2015, 2016]
-    assert out.loc[2015, "lower_bound"]
-    assert np.isnan(out.loc[2015, "error"])
-    assert pd.isna(out.loc[2015, "in_80"])  # the true value is >= 95: inside or above
-    assert bool(out.loc[2016, "in_95"]) is False  # the bound is above the interval
-    assert out["in_80"].dtype == "boolean"
