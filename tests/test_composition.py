@@ -46,7 +46,7 @@ def test_contributions_refuse_mixed_bases_and_bad_years():
     total = pd.concat([totals([(2011, 5)], "alien_registration"), totals([(2012, 6)])])
     with pytest.raises(ValueError, match="different statistical bases"):
         composition.contributions(parts, total, 2011, 2012)
-    with pytest.raises(ValueError, match="start .* must be before end"):
+    with pytest.raises(ValueError, match=r"start .* must be before end"):
         composition.contributions(parts, total, 2012, 2011)
     with pytest.raises(ValueError, match="2013 has no rows"):
         composition.contributions(parts, total, 2012, 2013)
