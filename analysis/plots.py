@@ -1062,7 +1062,9 @@ def plot_series(
         (line,) = ax.plot(full.index, full.to_numpy(), marker="o", color=color, label=str(name))
         lines.append(line)
         last = full.last_valid_index()
-        ends.append((_wrap(str(name), DIRECT_LABEL_WIDTH_PT, MIN_TEXT_PT), last, full[last], color))
+        if last is not None:  # a group without values has no end to label
+            label = _wrap(str(name), DIRECT_LABEL_WIDTH_PT, MIN_TEXT_PT)
+            ends.append((label, last, full[last], color))
     _event_lines(ax, resolved)
     _annual_x(ax, xlabel)
     unit = _y_range(ax, zero=y_zero, unit=ylabel, lang=lang)

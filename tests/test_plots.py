@@ -631,6 +631,12 @@ def test_direct_labels_keep_clear_of_event_labels_and_the_title():
         assert overlaps(texts) == [], chart
 
 
+def test_a_line_without_values_gets_no_end_label():
+    df = pd.concat([series_df().assign(kind="a"), series_df().assign(kind="b", value=np.nan)])
+    fig = plots.plot_series(df, hue="kind", title="t", ylabel="p", source="s")
+    assert [t.get_text() for t in labels_of(fig, plots.DIRECT_LABEL_GID)] == ["a"]
+
+
 def test_many_lines_get_a_compact_legend_under_the_axes():
     fig = drawn("series_many").fig
     ax = fig.axes[0]
