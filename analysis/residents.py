@@ -17,25 +17,19 @@ basis), so they must not be spliced silently. This module
   of the basis change, to be matched by a level-shift term (:func:`spliced_series`);
 - measures the level gap where both bases exist (:func:`basis_gaps`);
 - computes shares of the population, using the ministry's printed share where one is
-  printed and marking computed ones ``derived`` (:func:`share_of_population`);
-- draws counts (bars, by basis) over shares (lines broken at missing years)
-  (:func:`plot_counts_and_share`): :func:`analysis.plots.plot_series` joins points
-  across missing years, which would hide the gaps of these series.
+  printed and marking computed ones ``derived`` (:func:`share_of_population`).
+
+The chart of counts by basis over shares is :func:`analysis.plots.plot_counts_and_share`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-import seaborn as sns
-from matplotlib.figure import Figure
-from matplotlib.lines import Line2D
-from matplotlib.ticker import MaxNLocator
 
-from analysis import data, plots
+from analysis import data
 
 REGISTRATION = "alien_registration"
 RESTATED = "residence_statistics_restated"
@@ -342,132 +336,3 @@ def share_of_population(
         "as_printed",
     ]
     return _sort(out[cols])
-
-
-def _event_objects(events: Iterable[str | plots.Event]) -> list[plots.Event]:
-    return [e if isinstance(e, plots.Event) else plots.EVENTS[e] for e in events]
-
-
-def plot_counts_and_share(
-    counts: pd.DataFrame,
-    shares: pd.DataFrame,
-    *,
-    title: str,
-    ylabel: str,
-    share_title: str,
-    share_ylabel: str,
-    source: str,
-    events: Iterable[str | plots.Event] = (),
-    labels: Mapping[str, str] | None = None,
-    xlabel: str = "Year (31 December)",
-    lang: plots.Lang = "en",
-) -> Figure:
-    """Draw counts as bars by basis (top) over shares of the population (bottom).
-
-    The house style of :mod:`analysis.plots` (title states the finding, units on the
-    axes, events marked, source line). Missing years stay visible: a year without a
-    count has no bar, and share lines break where a year is missing.
-
-    Parameters
-    ----------
-    counts : pandas.DataFrame
-        ``year``, ``value`` (in the unit of ``ylabel``, e.g. millions of persons),
-        ``basis`` (one of :data:`BASIS_ORDER`). A year with several bases gets bars
-        side by side.
-    shares : pandas.DataFrame
-        ``year``, ``basis``, ``share_pct`` (percent), ``status``; rows with status
-        ``derived`` are drawn with hollow markers, printed ones filled
-        (:func:`share_of_population`).
-    title, share_title : str
-        The findings of the top and the bottom panel.
-    ylabel, share_ylabel : str
-        Quantities and units of the two panels.
-    source : str
-        Source line (:func:`analysis.plots.add_source`).
-    events : iterable of str or Event
-        Keys of :data:`analysis.plots.EVENTS` or Event objects; labelled on the top
-        panel, drawn as lines on both.
-    labels : mapping, optional
-        Legend labels by basis (default :data:`BASIS_LABELS`).
-    xlabel : str
-        Label of the year axis.
-    lang : {"en", "ja"}
-        Language of the event labels.
-
-    Returns
-    -------
-    matplotlib.figure.Figure
-        Created with pyplot and closed there: show it as a cell's last expression.
-    """
-    _require_columns(counts, ("year", "value", "basis"), "counts")
-    _require_columns(shares, ("year", "basis", "share_pct", "status"), "shares")
-    for df, what in ((counts, "counts"), (shares, "shares")):
-        _check_bases(df, BASIS_ORDER, what)
-    labels = {**BASIS_LABELS, **(labels or {})}
-    colors = dict(zip(BASIS_ORDER, sns.color_palette(n_colors=len(BASIS_ORDER)), strict=True))
-    fig, (top, bottom) = plt.subplots(
-        2, 1, sharex=True, figsize=(plots.FIGSIZE[0], 6.5), height_ratios=(3, 2),
-        layout="constrained",
-    )
-    plt.close(fig)
-
-    bars = _sort(counts[["year", "value", "basis"]])
-    slot = bars.groupby("year").cumcount().to_numpy()
-    per_year = bars.groupby("year")["year"].transform("size").to_numpy()
-    width = 0.8 / per_year
-    x = bars["year"].to_numpy() + (slot - (per_year - 1) / 2) * width
-    for basis in BASIS_ORDER:
-        mask = (bars["basis"] == basis).to_numpy()
-        if mask.any():
-            top.bar(
-                x[mask], bars["value"].to_numpy()[mask], width=width[mask],
-                color=colors[basis], label=labels[basis],
-            )
-    top.set_title(title)
-    top.set_ylabel(ylabel)
-    top.yaxis.set_major_formatter(plots.THOUSANDS)
-    top.grid(axis="x", visible=False)
-
-    handles = []
-    for basis in BASIS_ORDER:
-        rows = shares[shares["basis"] == basis].sort_values("year")
-        if rows.empty:
-            continue
-        years = rows["year"].to_numpy(dtype="int64")
-        line = rows.set_index("year")["share_pct"].reindex(range(years[0], years[-1] + 1))
-        bottom.plot(line.index, line.to_numpy(), color=colors[basis], linewidth=1.5)
-        derived = (rows["status"] == DERIVED).to_numpy()
-        shown = rows["share_pct"].to_numpy()
-        bottom.plot(years[~derived], shown[~derived], "o", color=colors[basis])
-        bottom.plot(
-            years[derived], shown[derived], "o", color=colors[basis], markerfacecolor="white"
-        )
-        handles.append(Line2D([], [], color=colors[basis], marker="o", label=labels[basis]))
-    if (shares["status"] == DERIVED).any():
-        handles.append(
-            Line2D(
-                [], [], color="grey", marker="o", markerfacecolor="white", linestyle="none",
-                label="hollow: derived (persons ÷ 1 Oct population)",
-            )
-        )
-    bottom.set_title(share_title, fontsize="medium")
-    bottom.set_ylabel(share_ylabel)
-    bottom.set_xlabel(xlabel)
-    bottom.xaxis.set_major_locator(MaxNLocator(integer=True))
-    bottom.legend(handles=handles, loc="upper left", fontsize="small")
-
-    resolved = _event_objects(events)
-    _, data_top = top.get_ylim()
-    plots.mark_events(top, resolved, lang=lang)
-    low, high = top.get_ylim()
-    # Below the band that mark_events reserved for its labels, so the two don't overlap.
-    top.legend(
-        loc="upper left", bbox_to_anchor=(0, (data_top - low) / (high - low)), fontsize="small"
-    )
-    for event in resolved:
-        bottom.axvline(
-            event.year_fraction, color=plots.EVENT_COLOR, linestyle=":", linewidth=1.2,
-            gid=plots.EVENT_GID,
-        )
-    plots.add_source(fig, source)
-    return fig

@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-import matplotlib
-
-matplotlib.use("Agg")
-
 import numpy as np
 import pandas as pd
 import pytest
-from matplotlib.figure import Figure
 
-from analysis import data, plots, residents
+from analysis import data, residents
 from analysis.residents import REGISTRATION, RESIDENCE, RESTATED
 
 
@@ -165,29 +160,3 @@ def test_real_derived_shares_agree_with_printed_ones_to_a_rounding():
     assert len(shown) == len(printed)
     # The ministry's denominators varied: printed and derived agree within 0.01 point.
     assert (shown["share_pct"] - shown["derived_share_pct"]).abs().max() < 0.0125
-
-
-# --------------------------------------------------------------------------- chart
-
-
-def test_plot_counts_and_share_draws_bars_gaps_and_source():
-    plots.set_theme()
-    both = residents.join_bases(REGISTERED, RESIDENT, include_restated=True)
-    shares = frame([(2009, 1.0, REGISTRATION), (2011, 1.2, REGISTRATION),
-                    (2012, 1.1, RESIDENCE)], status="final").rename(columns={"value": "share_pct"})
-    shares.loc[2, "status"] = "derived"
-    fig = residents.plot_counts_and_share(
-        both, shares, title="t", ylabel="persons", share_title="s", share_ylabel="%",
-        source="Source: test", events=("earthquake",),
-    )
-    assert isinstance(fig, Figure)
-    top, bottom = fig.axes[:2]
-    assert len(top.patches) == len(both)
-    widths = sorted({round(p.get_width(), 6) for p in top.patches})
-    assert widths == [0.4, 0.8]  # two bases side by side in 2010 and 2011
-    line = bottom.lines[0]
-    assert np.isnan(np.asarray(line.get_ydata(), dtype=float)).sum() == 1  # 2010 gap kept
-    assert [t.get_text() for t in fig.texts if t.get_gid() == plots.SOURCE_GID] == [
-        "Source: test"
-    ]
-    assert sum(1 for ln in bottom.lines if ln.get_gid() == plots.EVENT_GID) == 1
