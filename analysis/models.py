@@ -559,19 +559,18 @@ class _Rolling:
         """Pooled scores of the past errors of every horizon, scaled by the model's width.
 
         ``|error| / half-width`` of the model's own interval at the error's origin and
-        horizon, for each level: shape (levels, errors); an error against a model of no
-        width scores infinity (zero if the error is zero too). Errors whose target is
-        after ``origin`` are left out, as in :meth:`past_errors`.
+        horizon, for each level: shape (levels, errors). Errors whose target is after
+        ``origin`` are left out, as in :meth:`past_errors`, and so are those of origins
+        whose model had no width (a constant history), which say nothing about scale.
         """
         parts = []
         for h in range(1, horizon + 1):
             n = max(origin - h - self.first + 1, 0)
-            width = self.half[:n, :, h - 1].T  # (levels, errors)
-            size = np.broadcast_to(np.abs(self.errors[:n, h - 1]), width.shape)
-            # a model with no width (a constant history): an error is infinitely far off
-            parts.append(
-                np.divide(size, width, out=np.where(size > 0, np.inf, 0.0), where=width > 0)
-            )
+            width = self.half[:n, :, h - 1]  # (errors, levels)
+            # an origin whose model had no width (a constant history) says nothing
+            # about scale: its errors are left out of the pool
+            keep = (width > 0).all(axis=1)
+            parts.append((np.abs(self.errors[:n, h - 1])[keep, None] / width[keep]).T)
         return np.concatenate(parts, axis=1) if parts else np.empty((self.half.shape[1], 0))
 
 

@@ -101,11 +101,22 @@ def test_the_notebooks_are_there():
 
 @pytest.fixture(scope="session")
 def fresh(tmp_path_factory):
-    """Execute copies of all notebooks once; return {stem: executed notebook}."""
+    """Execute a copy of a notebook the first time a test asks for it; keep the result.
+
+    Notebooks run one by one, each in a fresh kernel of this one process, so selecting
+    tests of one notebook (``-k 03_foreign_residents``) runs that notebook only.
+    """
     folder = tmp_path_factory.mktemp("notebooks")
-    copies = [Path(shutil.copy(p, folder / p.name)) for p in NOTEBOOKS]
-    report.execute_notebooks(copies, progress=lambda line: None)
-    return {p.stem: nbformat.read(p, as_version=4) for p in copies}
+    done: dict[str, nbformat.NotebookNode] = {}
+
+    def run(stem: str) -> nbformat.NotebookNode:
+        if stem not in done:
+            copy = Path(shutil.copy(ROOT / "notebooks" / f"{stem}.ipynb", folder / f"{stem}.ipynb"))
+            report.execute_notebooks([copy], progress=lambda line: None)
+            done[stem] = nbformat.read(copy, as_version=4)
+        return done[stem]
+
+    return run
 
 
 @pytest.fixture(scope="module", params=NOTEBOOKS, ids=IDS)
@@ -229,7 +240,7 @@ def test_the_number_reader_itself():
 
 @pytest.mark.parametrize("stem", IDS)
 def test_runs_top_to_bottom_without_errors_or_warnings(fresh, stem):
-    for index, cell in enumerate(cells(fresh[stem], "code"), start=1):
+    for index, cell in enumerate(cells(fresh(stem), "code"), start=1):
         for out in cell.outputs:
             assert out.output_type != "error", f"code cell {index}: {out.ename}: {out.evalue}"
             if out.output_type == "stream" and out.name == "stderr":
@@ -241,7 +252,7 @@ def test_runs_top_to_bottom_without_errors_or_warnings(fresh, stem):
 def test_every_chart_has_alt_text_stating_its_finding(fresh, stem):
     images = [
         out
-        for cell in cells(fresh[stem], "code")
+        for cell in cells(fresh(stem), "code")
         for out in cell.outputs
         if out.output_type in {"display_data", "execute_result"} and "image/png" in out.data
     ]
@@ -254,7 +265,7 @@ def test_every_chart_has_alt_text_stating_its_finding(fresh, stem):
 
 @pytest.mark.parametrize("stem", IDS)
 def test_tables_show_no_missing_value_markers(fresh, stem):
-    for cell in cells(fresh[stem], "code"):
+    for cell in cells(fresh(stem), "code"):
         for out in cell.outputs:
             html = out.get("data", {}).get("text/html", "")
             assert not re.search(r">\s*(NaN|nan|&lt;NA&gt;|None)\s*<", html), cell.source[:60]
@@ -264,5 +275,5 @@ def test_tables_show_no_missing_value_markers(fresh, stem):
 def test_committed_outputs_are_current(fresh, path):
     """Committed outputs must come from `make report`; a stale notebook fails here."""
     committed = nbformat.read(path, as_version=4)
-    stale = report.diff_outputs(committed, fresh[path.stem])
+    stale = report.diff_outputs(committed, fresh(path.stem))
     assert not stale, f"{path.name}: stale outputs in {stale}; run `make report`"
