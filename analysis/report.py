@@ -5,8 +5,11 @@
   results change (no timing metadata, sequential execution counts).
 - :func:`stale_outputs` re-executes a notebook in memory and lists the cells whose
   committed text outputs no longer match (:func:`diff_outputs` compares two runs).
-- :func:`render_html` writes one page per notebook without code cells plus an
-  ``index.html`` (default folder :data:`DEFAULT_OUTDIR`).
+- :func:`render_html` writes one page per notebook without code, linked in reading order,
+  with ``index.html`` first (default folder :data:`DEFAULT_OUTDIR`): the summary notebook
+  and a contents list. What a notebook must provide: alt text for every chart
+  (:class:`AltTextPreprocessor`); verification cells tagged :data:`CHECKS_TAG`, which the
+  report leaves out.
 """
 
 from __future__ import annotations
@@ -14,17 +17,24 @@ from __future__ import annotations
 import html
 import re
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Literal
 
 import nbformat
+from bs4 import BeautifulSoup, NavigableString
+from jinja2 import DictLoader
 from jupyter_client.kernelspec import KernelSpecManager
 from jupyter_client.manager import KernelManager
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 from nbconvert import HTMLExporter
 from nbconvert.filters import markdown2html_mistune
+from nbconvert.preprocessors import Preprocessor, TagRemovePreprocessor
 from nbformat import NotebookNode
+from nbformat.v4 import new_markdown_cell, new_notebook
+from traitlets import Bool
 
 NOTEBOOK_GLOB = "[0-9][0-9]_*.ipynb"
 DEFAULT_OUTDIR = Path("build/report")
@@ -32,23 +42,93 @@ KERNEL_NAME = "python3"
 REPORT_TITLE = (
     "Japan's ties with the world — Diplomatic Bluebook 2013 (外交青書 2013), ch. 4 sec. 1"
 )
+SUMMARY_STEM = "00_summary"
+"""The notebook rendered as the report's first page, ``index.html``."""
+INDEX_PAGE = "index.html"
+CONTENTS_ID = "contents"
+CHECKS_TAG = "checks"
+"""Cell tag of the verification cells (asserts of quoted numbers): not in the report."""
+IMAGE_MIMES = ("image/png", "image/jpeg")
+MIN_ALT_WORDS = 4
+NBCONVERT_PLACEHOLDER_ALT = "No description has been provided for this image"
 
 _ADDRESS = re.compile(r"0x[0-9a-fA-F]{6,}")
 _H1 = re.compile(r"^#\s+(.+?)\s*#*\s*$")
 _SENTENCE_END = re.compile(r"(?<=[.。])\s+(?=[A-Z(「])")
-# Pages: a readable line length, the same font stack as the index, no favicon request.
-_PAGE_HEAD = """<link rel="icon" href="data:,">
+_OBJECT_REPR = re.compile(r"<.*>", re.DOTALL)
+# Up to whitespace, quotes, angle brackets or Japanese punctuation; trailing .,;:!?) are
+# the sentence's, not the URL's.
+_BARE_URL = re.compile(r"https?://[^\s<>\"'「」（）。、]+(?<![.,;:!?)\]])")
+
+# nbconvert's lab template plus: alt texts on images (lab's <img> has none, unlike the
+# classic template's), the navigation, the contents list, and styles for reading on any
+# screen (fonts incl. IPAexGothic for Japanese; images and tables never wider than the
+# screen; a readable line length; no favicon request).
+_TEMPLATE = """{%- extends 'lab/index.html.j2' -%}
+{%- macro with_alt(img, alt) -%}
+{%- if alt is none -%}{{ img }}
+{%- else -%}{{ img | replace('<img ', '<img alt="' ~ (alt | escape_html) ~ '" ', 1) }}
+{%- endif -%}
+{%- endmacro -%}
+
+{%- block data_png scoped -%}
+{{ with_alt(super(), output | get_metadata('alt', 'image/png')) }}
+{%- endblock data_png -%}
+
+{%- block data_jpg scoped -%}
+{{ with_alt(super(), output | get_metadata('alt', 'image/jpeg')) }}
+{%- endblock data_jpg -%}
+
+{%- block html_head_css -%}
+<link rel="icon" href="data:,">
 <style>
-body { font-family: system-ui, "IPAexGothic", "Hiragino Sans", "Noto Sans CJK JP", sans-serif; }
-.jp-Notebook { max-width: 62rem; margin: 0 auto; }
-.jp-RenderedHTMLCommon table { font-variant-numeric: tabular-nums; }
-.jp-RenderedHTMLCommon td, .jp-RenderedHTMLCommon th { text-align: left; vertical-align: top; }
+:root {
+  --report-font: system-ui, "IPAexGothic", "Hiragino Sans", "Noto Sans CJK JP", sans-serif;
+  --jp-content-font-family: var(--report-font);
+  --jp-ui-font-family: var(--report-font);
+  --jp-notebook-padding: 0;
+  --jp-cell-padding: 0;
+}
+body.jp-Notebook {
+  box-sizing: border-box; max-width: 46rem; margin: 0 auto; padding: 0 0.75rem 1rem;
+  font-family: var(--report-font); line-height: 1.5; overflow-wrap: break-word;
+}
+.jp-RenderedHTMLCommon { padding-left: 0; padding-right: 0; }
+.jp-RenderedHTMLCommon a, .jp-RenderedHTMLCommon code { overflow-wrap: anywhere; }
+.jp-RenderedImage img, .jp-RenderedHTMLCommon img { max-width: 100%; height: auto; }
+.report-table { max-width: 100%; overflow-x: auto; margin: 0 0 1em; }
+.jp-RenderedHTMLCommon .report-table table {
+  width: max-content; margin: 0; table-layout: auto;
+  font-size: 0.875rem; font-variant-numeric: tabular-nums;
+}
+.jp-RenderedHTMLCommon .report-table :is(td, th) {
+  max-width: 16rem; padding: 0.25em 0.75em 0.25em 0; text-align: left; vertical-align: top;
+}
+.report-nav { display: flex; flex-wrap: wrap; gap: 0.25rem 1.25rem; padding: 0.75rem 0; }
+.report-nav-top a[rel="next"] { margin-left: auto; }
+.report-nav-bottom { flex-direction: column; margin-top: 1.5rem; border-top: 1px solid #ccc; }
+.report-contents li { margin-bottom: 0.75rem; }
+.report-contents li p { margin: 0.2rem 0 0; color: #444; }
 </style>
+{%- endblock html_head_css -%}
+
+{%- block body_header -%}
+<body class="jp-Notebook" data-jp-theme-light="true" data-jp-theme-name="JupyterLab Light">
+{{ resources.report.nav_top }}
+<main>
+{%- endblock body_header -%}
+
+{%- block body_footer -%}
+{{ resources.report.contents }}
+</main>
+{{ resources.report.nav_bottom }}
+</body>
+{%- endblock body_footer -%}
 """
 
 
 class NotebookError(RuntimeError):
-    """A notebook failed to execute; the message names the notebook and the cell.
+    """A notebook failed to execute or render; the message names the notebook and the cell.
 
     Attributes
     ----------
@@ -62,6 +142,10 @@ class NotebookError(RuntimeError):
         super().__init__(message)
         self.path = path
         self.cell_index = cell_index
+
+
+class AltTextError(NotebookError):
+    """An image to render has no usable alt text (see :func:`alt_text_problem`)."""
 
 
 class _ThisPythonClient(NotebookClient):
@@ -270,34 +354,210 @@ def notebook_summary(nb: NotebookNode) -> str:
     return ""
 
 
-def _index_html(title: str, entries: list[tuple[str, str, str]]) -> str:
-    items = "\n".join(
-        f'<li><a href="{html.escape(href)}">{html.escape(name)}</a>'
-        f"{markdown2html_mistune(summary) if summary else ''}</li>"
-        for href, name, summary in entries
+def image_alt_text(output: NotebookNode, mime: str) -> str:
+    """Return an image output's alt text: its ``metadata[mime]["alt"]``, else its ``text/plain``.
+
+    Whether the text is usable is :func:`alt_text_problem`'s question.
+    """
+    alt = output.get("metadata", {}).get(mime, {}).get("alt") or output.get("data", {}).get(
+        "text/plain", ""
     )
-    return f"""<!DOCTYPE html>
-<html lang="ja">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{html.escape(title)}</title>
-<link rel="icon" href="data:,">
-<style>
-body {{ font-family: system-ui, "IPAexGothic", "Hiragino Sans", "Noto Sans CJK JP", sans-serif;
-       max-width: 46rem; margin: 2rem auto; padding: 0 1rem; line-height: 1.5; }}
-h1 {{ font-size: 1.5rem; line-height: 1.3; }}
-li {{ margin-bottom: 1rem; }} li p {{ margin: 0.2rem 0 0; color: #444; }}
-</style>
-</head>
-<body>
-<h1>{html.escape(title)}</h1>
-<ol>
-{items}
-</ol>
-</body>
-</html>
-"""
+    return str(alt).strip()
+
+
+def alt_text_problem(text: str) -> str | None:
+    """Say why ``text`` cannot be an image's alt text; None when it can.
+
+    Alt text states the chart's finding in one sentence, so it must have at least
+    :data:`MIN_ALT_WORDS` words and be neither nbconvert's placeholder nor an object's repr
+    such as matplotlib's ``<Figure size 800x450 with 1 Axes>``.
+    """
+    text = text.strip()
+    if not text:
+        return "no alt text"
+    if text == NBCONVERT_PLACEHOLDER_ALT:
+        return "nbconvert's placeholder, not a description"
+    if _OBJECT_REPR.fullmatch(text):
+        return f"an object's repr {text!r}, not a description"
+    words = len(text.split())
+    if words < MIN_ALT_WORDS:
+        return f"{text!r} has {words} word(s); a finding needs at least {MIN_ALT_WORDS}"
+    return None
+
+
+def _shown_images(cell: NotebookNode) -> Iterator[tuple[NotebookNode, str]]:
+    """(output, mime type) of each image a cell shows in the report."""
+    if CHECKS_TAG not in cell.metadata.get("tags", []):
+        for output in cell.get("outputs", []):
+            for mime in IMAGE_MIMES:
+                if mime in output.get("data", {}):
+                    yield output, mime
+
+
+class AltTextPreprocessor(Preprocessor):
+    """Set each shown image's ``output.metadata[mime]["alt"]`` from :func:`image_alt_text`.
+
+    Expects ``resources["report"]["path"]``, the notebook file, to name it in errors. Cells
+    tagged :data:`CHECKS_TAG` are skipped: they are removed from the page after this runs,
+    so cell numbers in messages are still those of the notebook file.
+    """
+
+    require = Bool(
+        True,
+        help="Raise AltTextError for an image without usable alt text; when False, leave "
+        "the image as it is (nbconvert then writes its placeholder and logs a warning).",
+    ).tag(config=True)
+
+    def preprocess(
+        self, nb: NotebookNode, resources: dict[str, Any]
+    ) -> tuple[NotebookNode, dict[str, Any]]:
+        """Give every shown image its alt text, or raise :class:`AltTextError`."""
+        path = resources["report"]["path"]
+        for index, cell in enumerate(nb.cells):
+            for output, mime in _shown_images(cell):
+                alt = image_alt_text(output, mime)
+                problem = alt_text_problem(alt)
+                if problem is None:
+                    output.setdefault("metadata", {}).setdefault(mime, {})["alt"] = alt
+                elif self.require:
+                    raise AltTextError(
+                        path,
+                        index,
+                        f"{path}: cell {index + 1} of {len(nb.cells)} ({_first_line(cell)}) shows "
+                        f"an image without usable alt text: {problem}. Put the chart's finding, "
+                        f'one sentence, in output.metadata["{mime}"]["alt"] and text/plain.',
+                    )
+        return nb, resources
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of the report: file name, title, and one-sentence summary (Markdown)."""
+
+    href: str
+    title: str
+    summary: str = ""
+
+
+def nav_html(
+    previous: Page | None, following: Page | None, *, where: Literal["top", "bottom"]
+) -> str:
+    """Links to the previous page, the contents and the next page, as a ``<nav>``.
+
+    Parameters
+    ----------
+    previous, following : Page or None
+        The neighbours in reading order; None at either end.
+    where : {"top", "bottom"}
+        At the top the links are short; at the bottom, where a reader has finished the
+        page and chooses where to go, they carry the pages' titles. The index page (the
+        first) has no link to the contents, which it holds itself.
+
+    Returns
+    -------
+    str
+        ``<nav class="report-nav report-nav-top" aria-label="Report pages (top)">…</nav>``;
+        the links have ``rel="prev"`` and ``rel="next"``.
+    """
+    titled = where == "bottom"
+    links = []
+    if previous is not None:  # all pages but the first, the index, which holds the contents
+        text = f"← Previous: {previous.title}" if titled else "← Previous"
+        links.append(_link(previous.href, text, rel="prev", title=previous.title))
+        links.append(_link(f"{INDEX_PAGE}#{CONTENTS_ID}", "Contents"))
+    if following is not None:
+        text = f"Next: {following.title} →" if titled else "Next →"
+        links.append(_link(following.href, text, rel="next", title=following.title))
+    return (
+        f'<nav class="report-nav report-nav-{where}" aria-label="Report pages ({where})">'
+        f"{''.join(links)}</nav>"
+    )
+
+
+def _link(href: str, text: str, **attributes: str) -> str:
+    attrs = "".join(f' {name}="{html.escape(value)}"' for name, value in attributes.items())
+    return f'<a href="{html.escape(href)}"{attrs}>{html.escape(text)}</a>'
+
+
+def contents_html(pages: Iterable[Page]) -> str:
+    """Return the index's list of section pages: each title linked, its summary below."""
+    items = "\n".join(
+        f"<li>{_link(page.href, page.title)}"
+        f"{markdown2html_mistune(page.summary) if page.summary else ''}</li>"
+        for page in pages
+    )
+    return (
+        f'<section class="report-contents" aria-labelledby="{CONTENTS_ID}">\n'
+        f'<h2 id="{CONTENTS_ID}">Contents</h2>\n<ol>\n{items}\n</ol>\n</section>'
+    )
+
+
+def _wrap_tables(soup: BeautifulSoup) -> None:
+    """Put every table in its own horizontally scrolling box (the page itself never scrolls)."""
+    for table in soup.find_all("table"):
+        table.wrap(
+            soup.new_tag(
+                "div",
+                attrs={
+                    "class": "report-table",
+                    "role": "region",
+                    "aria-label": "Table",
+                    "tabindex": "0",
+                },
+            )
+        )
+
+
+def _link_bare_urls(soup: BeautifulSoup) -> None:
+    """Make every bare ``http(s)://`` URL in the body text a link.
+
+    Markdown cells already get links from nbconvert; this is for outputs (a table's
+    ``source_url`` column, printed text). Text inside links, code, scripts and styles
+    is left alone.
+    """
+    for text in soup.body.find_all(string=_BARE_URL):
+        shown_as_is = text.find_parent(["a", "code", "script", "style"]) is not None
+        if type(text) is not NavigableString or shown_as_is:  # not a comment, not code
+            continue
+        pieces = []
+        position = 0
+        for match in _BARE_URL.finditer(text):
+            pieces.append(NavigableString(text[position : match.start()]))
+            link = soup.new_tag("a", href=match.group())
+            link.string = match.group()
+            pieces.append(link)
+            position = match.end()
+        pieces.append(NavigableString(text[position:]))
+        text.replace_with(*pieces)
+
+
+def _for_readers(page: str) -> str:
+    """Post-process an exported page: tables in scroll boxes, bare URLs as links."""
+    soup = BeautifulSoup(page, features="html.parser")
+    _wrap_tables(soup)
+    _link_bare_urls(soup)
+    return str(soup)
+
+
+def _exporter(require_alt: bool) -> HTMLExporter:
+    """HTML exporter for report pages: no code, alt texts checked, ``checks`` cells dropped.
+
+    Both preprocessors run after nbconvert's own, in this order: alt texts are checked
+    while cell numbers are still those of the file, then the cells tagged
+    :data:`CHECKS_TAG` go.
+    """
+    exporter = HTMLExporter(
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+        extra_loaders=[DictLoader({"report.html.j2": _TEMPLATE})],
+        template_file="report.html.j2",
+    )
+    exporter.register_preprocessor(AltTextPreprocessor(require=require_alt), enabled=True)
+    exporter.register_preprocessor(
+        TagRemovePreprocessor(remove_cell_tags={CHECKS_TAG}), enabled=True
+    )
+    return exporter
 
 
 def render_html(
@@ -305,42 +565,72 @@ def render_html(
     outdir: str | Path = DEFAULT_OUTDIR,
     *,
     title: str = REPORT_TITLE,
+    require_alt: bool = True,
 ) -> Path:
-    """Render notebooks (with their stored outputs) as HTML pages without code cells.
+    """Render notebooks (with their stored outputs) as linked HTML pages without code.
 
     Parameters
     ----------
     paths : iterable of str or Path
-        Notebooks, listed in this order in the index.
+        Notebooks in reading order. One named ``00_summary.ipynb`` (:data:`SUMMARY_STEM`)
+        becomes the first page, ``index.html``.
     outdir : str or Path
-        Folder for ``<notebook stem>.html`` pages and ``index.html``; created if needed.
+        Folder for ``index.html`` and one ``<notebook stem>.html`` per other notebook;
+        created if needed.
     title : str
-        Heading of the index page.
+        Heading of the index page when there is no summary notebook.
+    require_alt : bool
+        With False, an image without usable alt text is rendered with nbconvert's
+        placeholder instead of failing (to preview notebooks not yet given alt texts).
 
     Returns
     -------
     Path
-        The ``index.html`` written: each page linked under its title (the notebook's
-        first H1, else its file name) with its first paragraph as a summary.
+        The ``index.html`` written: the summary notebook (or just ``title``), then a
+        contents list linking each other page under its title (the notebook's first H1,
+        else its file name) with the first sentence of its first paragraph.
+
+    Raises
+    ------
+    AltTextError
+        With ``require_alt``, for the first image shown without usable alt text (see
+        :func:`alt_text_problem`), naming the notebook and the cell.
 
     Notes
     -----
+    Each page has a ``<nav>`` at its top and bottom linking the previous page, the
+    contents and the next page. Cells tagged :data:`CHECKS_TAG` are left out, and so
+    is all code. Tables scroll sideways in their own box and bare URLs are links.
     Pages embed their images, so they open offline; only nbconvert's optional
     require.js/MathJax links need a network, and a page renders without them.
     """
     outdir = Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)
-    exporter = HTMLExporter(
-        exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True
+    notebooks = {Path(p): nbformat.read(p, as_version=4) for p in paths}
+    summary = next((path for path in notebooks if path.stem == SUMMARY_STEM), None)
+    index_nb = (
+        notebooks.pop(summary) if summary else new_notebook(cells=[new_markdown_cell(f"# {title}")])
     )
-    entries = []
-    for path in map(Path, paths):
-        nb = nbformat.read(path, as_version=4)
-        name = notebook_title(nb) or path.stem
-        body, _resources = exporter.from_notebook_node(nb, resources={"metadata": {"name": name}})
-        page = outdir / f"{path.stem}.html"
-        page.write_text(body.replace("</head>", _PAGE_HEAD + "</head>", 1), encoding="utf-8")
-        entries.append((page.name, name, notebook_summary(nb)))
-    index = outdir / "index.html"
-    index.write_text(_index_html(title, entries), encoding="utf-8")
-    return index
+    index = Page(INDEX_PAGE, notebook_title(index_nb) or title)
+    sections = [
+        Page(f"{path.stem}.html", notebook_title(nb) or path.stem, notebook_summary(nb))
+        for path, nb in notebooks.items()
+    ]
+    contents = contents_html(sections)
+    exporter = _exporter(require_alt)
+    sources = [(summary or outdir / INDEX_PAGE, index_nb), *notebooks.items()]
+    reading_order = [None, index, *sections, None]
+    for position, (path, nb) in enumerate(sources, start=1):
+        previous, page, following = reading_order[position - 1 : position + 2]
+        resources = {
+            "metadata": {"name": page.title},
+            "report": {
+                "path": path,
+                "nav_top": nav_html(previous, following, where="top"),
+                "nav_bottom": nav_html(previous, following, where="bottom"),
+                "contents": contents if page is index else "",
+            },
+        }
+        body, _resources = exporter.from_notebook_node(nb, resources=resources)
+        (outdir / page.href).write_text(_for_readers(body), encoding="utf-8")
+    return outdir / INDEX_PAGE
