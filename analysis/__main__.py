@@ -131,8 +131,10 @@ def report(args: argparse.Namespace) -> int:
 
     Runs each notebooks/[0-9][0-9]_*.ipynb in file-name order, in place, each from a
     fresh kernel, so the committed outputs are current; then writes one HTML page per
-    notebook without code cells, and an index.html linking them. Stops at the first
-    failing notebook, naming it and the failing cell (exit status 1).
+    notebook without code cells or verification cells, with previous/next/contents
+    links. The first page, index.html, is 00_summary followed by the contents. Stops at
+    the first failing notebook, or the first chart without alt text, naming the
+    notebook and the cell (exit status 1).
     """
     try:
         from analysis.report import NOTEBOOK_GLOB, NotebookError, execute_notebooks, render_html
@@ -148,9 +150,9 @@ def report(args: argparse.Namespace) -> int:
     writable_dir(args.outdir, create=False)
     try:
         execute_notebooks(paths)
+        index = render_html(paths, args.outdir)
     except NotebookError as err:
         raise CommandError(str(err)) from None
-    index = render_html(paths, args.outdir)
     print(f"wrote {len(paths)} pages and {index}")
     return 0
 

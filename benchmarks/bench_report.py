@@ -22,14 +22,15 @@ from analysis.report import NOTEBOOK_GLOB, execute_notebooks, render_html
 
 ROOT = Path(__file__).resolve().parents[1]
 FLOOR_CODE = """\
-import matplotlib.pyplot as plt
 import pandas as pd
-import seaborn as sns
 import statsmodels.api as sm
 
+from analysis import plots
+
+plots.set_theme()
 df = pd.DataFrame({"year": range(2000, 2013), "value": range(13)})
-sns.lineplot(data=df, x="year", y="value")
-plt.show()
+plots.plot_series(df, title="A floor chart rises steadily by one a year", ylabel="Value",
+                  source="Source: none (benchmark)")
 """
 
 
