@@ -1,5 +1,5 @@
 # Two commands on a fresh machine (Python 3.11 and make, nothing else):
-#   make test    builds .venv from the pinned lock and runs every test
+#   make test    builds .venv from the pinned lock, runs ruff, mypy and every test
 #   make report  builds .venv and executes + renders every notebook
 SHELL := /bin/bash
 PYTHON ?= python3
@@ -19,7 +19,8 @@ $(STAMP): requirements.txt pyproject.toml
 	@touch $(STAMP)
 
 test: $(STAMP)
-	$(BIN)/python -m ruff check analysis tests
+	$(BIN)/python -m ruff check analysis tests benchmarks
+	$(BIN)/python -m mypy
 	$(BIN)/python -m pytest
 
 report: $(STAMP)
@@ -34,7 +35,8 @@ lab: $(STAMP)
 		$(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
 
 lint: $(STAMP)
-	$(BIN)/python -m ruff check analysis tests
+	$(BIN)/python -m ruff check analysis tests benchmarks
+	$(BIN)/python -m mypy
 
 datapackage: $(STAMP)
 	$(BIN)/python -c "from pathlib import Path; from analysis import metadata; metadata.write_json(Path('data/datapackage.json'), metadata.datapackage())"

@@ -287,7 +287,7 @@ def _sharp_fall(*, indicator: str, year: int, threshold_pct: float) -> Outcome:
     change = 100 * (after - before) / before
     consecutive = s[s.index.isin(s.index + 1) & (s.index < year)]
     earlier = {y: 100 * (s[y] - s[y - 1]) / s[y - 1] for y in consecutive.index}
-    worst_year = min(earlier, key=earlier.get) if earlier else None
+    worst_year = min(earlier, key=lambda y: earlier[y]) if earlier else None
     record = (
         f"; the previous largest fall since {min(s.index)} was {worst_year} "
         f"({_pct(earlier[worst_year])})"

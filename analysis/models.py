@@ -59,7 +59,7 @@ import math
 import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Literal, overload
+from typing import Literal, cast, overload
 
 import numpy as np
 import pandas as pd
@@ -661,7 +661,7 @@ def _calibrate(
     ok = np.array([len(e) >= MIN_CALIBRATION_ERRORS for e in past], dtype=bool)
     p = 0.5 + np.asarray(levels) / 200
     for j in np.flatnonzero(ok):
-        q = np.quantile(past[j], np.concatenate([1 - p, p]), method="weibull")
+        q = np.quantile(np.asarray(past[int(j)]), np.concatenate([1 - p, p]), method="weibull")
         lower[:, j] = np.minimum(lower[:, j], q[: len(p)])
         upper[:, j] = np.maximum(upper[:, j], q[len(p) :])
     for i, level in enumerate(levels):
@@ -993,7 +993,7 @@ def forecast(
     tourism boom and the 2020-22 pandemic collapse -- stay largely outside the
     intervals: calibration can only widen them by errors already seen.
     """
-    method = _choice(method, "method", METHODS)
+    method = cast(Method, _choice(method, "method", METHODS))
     horizon = _check_horizon(horizon)
     levels = _check_levels(levels)
     log = _flag(log, "log")
@@ -1316,7 +1316,7 @@ def backtest(
     and the method and the naive benchmark share each denominator. The naive method's
     relative MASE is exactly 1.
     """
-    method = _choice(method, "method", METHODS)
+    method = cast(Method, _choice(method, "method", METHODS))
     min_train = _integer(min_train, "min_train", 1)
     if min_train < METHODS[method]:
         raise ValueError(
@@ -1529,7 +1529,7 @@ def _intervention(
 
 
 def _shock_years(shock_year: int | Sequence[int], years: pd.Index) -> list[int]:
-    raw = [shock_year] if np.ndim(shock_year) == 0 else list(shock_year)
+    raw = [shock_year] if np.ndim(shock_year) == 0 else list(cast(Iterable[int], shock_year))
     shocks = sorted(_year(s, "shock_year") for s in raw)
     if not shocks:
         raise ValueError("shock_year is empty: give at least one year")
@@ -2177,7 +2177,7 @@ class BoundedGrowthFit:
             units), ``capacity``, ``capacity_carried`` (bool).
         """
         levels = _check_levels(levels)
-        model = _choice(model, "model", ("logistic", "linear"))
+        model = cast(Literal["logistic", "linear"], _choice(model, "model", ("logistic", "linear")))
         if isinstance(years, str | bytes) or not isinstance(years, Iterable):
             raise TypeError(f"years must be an iterable of integer years, got {years!r}")
         yrs = np.array([_year(y, "years") for y in years], dtype="int64")

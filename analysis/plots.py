@@ -41,7 +41,7 @@ import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Literal, Protocol
+from typing import Any, Literal, Protocol
 from weakref import WeakKeyDictionary
 
 import matplotlib as mpl
@@ -53,6 +53,7 @@ import seaborn as sns
 import seaborn.objects as so
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
+from matplotlib.axis import Axis
 from matplotlib.cm import ScalarMappable
 from matplotlib.colors import Normalize
 from matplotlib.figure import Figure, SubFigure
@@ -64,7 +65,7 @@ from matplotlib.patches import Patch, Rectangle
 from matplotlib.text import Annotation, Text
 from matplotlib.textpath import text_to_path
 from matplotlib.ticker import FixedLocator, Formatter, FuncFormatter, MaxNLocator
-from matplotlib.transforms import ScaledTranslation, blended_transform_factory
+from matplotlib.transforms import ScaledTranslation, Transform, blended_transform_factory
 from pandas.io.formats.style import Styler
 
 from analysis.prefectures import prefectures
@@ -157,6 +158,14 @@ _TEXT: Mapping[Lang, Mapping[str, str]] = MappingProxyType(
 )
 
 
+
+def root_figure(artist: Figure | SubFigure | Axes) -> Figure:
+    """Return the top-level figure an axes or subfigure belongs to."""
+    fig = artist.get_figure(root=True)
+    if not isinstance(fig, Figure):
+        raise ValueError(f"{type(artist).__name__} is not attached to a figure")
+    return fig
+
 def set_theme() -> None:
     """Apply the house style and show figures in notebooks with their alt text.
 
@@ -243,12 +252,12 @@ class CompactFormatter(Formatter):
 
     def format_ticks(self, values: Sequence[float]) -> list[str]:
         """Format all ticks of the axis with the suffix of the largest one."""
-        values = np.asarray(values, dtype=float)
-        if self.axis is not None and self.axis.get_scale() == "log":
-            return [compact_number(v) for v in values]
-        finite = np.abs(values[np.isfinite(values)])
+        ticks = np.asarray(values, dtype=float)
+        if isinstance(self.axis, Axis) and self.axis.get_scale() == "log":
+            return [compact_number(v) for v in ticks]
+        finite = np.abs(ticks[np.isfinite(ticks)])
         divisor, suffix = _scale(finite.max() if finite.size else 0.0)
-        scaled = values / divisor
+        scaled = ticks / divisor
         tolerance = 1e-9 * max(1.0, float(np.nanmax(np.abs(scaled), initial=0.0)))
         decimals = next(
             (d for d in range(4) if np.allclose(scaled, np.round(scaled, d), atol=tolerance)), 3
@@ -469,7 +478,7 @@ def mark_events(
     resolved = _resolve_events(events)
     lines = _event_lines(ax, resolved)
     if labels and resolved:
-        _layout(ax.get_figure(root=True))
+        _layout(root_figure(ax))
         _top_labels(ax, _event_items(resolved, lang))
     return lines
 
@@ -518,7 +527,7 @@ def _top_labels(ax: Axes, items: Sequence[tuple[float, str]]) -> list[Annotation
     stay inside the axes, under the title. Measured on the current layout: run
     :func:`_layout` first.
     """
-    fig = ax.get_figure(root=True)
+    fig = root_figure(ax)
     box = ax.get_window_extent()
     width_pt, height_pt = _points(fig, box.width), _points(fig, box.height)
     left, right = ax.get_xlim()
@@ -641,7 +650,7 @@ def _spread_labels(ax: Axes, labels: Sequence[Annotation], *, top: float | None 
     """
     if not labels:
         return
-    fig = ax.get_figure(root=True)
+    fig = root_figure(ax)
     box = ax.get_window_extent()
     anchors = [ax.transData.transform(label.xy)[1] for label in labels]
     heights = [label.get_window_extent().height for label in labels]
@@ -657,9 +666,12 @@ def _legend_below(ax: Axes, handles: Sequence[Artist]) -> Legend:
     As many columns as fit between the axes' left edge and the figure's right edge.
     Measured on the current layout (:func:`_headings` runs it).
     """
-    fig = ax.get_figure(root=True)
-    drop = _points(fig, ax.get_window_extent().y0 - ax.xaxis.get_tightbbox().y0) + 4
-    column = max(_text_width_pt(h.get_label(), MIN_TEXT_PT) for h in handles) + 3.8 * MIN_TEXT_PT
+    fig = root_figure(ax)
+    ticks = ax.xaxis.get_tightbbox()
+    bottom = ticks.y0 if ticks is not None else ax.get_window_extent().y0
+    drop = _points(fig, ax.get_window_extent().y0 - bottom) + 4
+    widest = max(_text_width_pt(str(h.get_label()), MIN_TEXT_PT) for h in handles)
+    column = widest + 3.8 * MIN_TEXT_PT
     room = _points(fig, fig.bbox.x1 - ax.get_window_extent().x0) + 1.2 * MIN_TEXT_PT - 6
     ncols = max(1, min(len(handles), int(room // column)))
     anchor = ax.transAxes + ScaledTranslation(0, -drop / 72, fig.dpi_scale_trans)
@@ -679,7 +691,7 @@ def _legend_below(ax: Axes, handles: Sequence[Artist]) -> Legend:
 
 def _room_for_labels(ax: Axes, texts: Sequence[Text]) -> None:
     """Widen the x limits until every text anchored in the data fits inside the axes."""
-    fig = ax.get_figure(root=True)
+    fig = root_figure(ax)
     scale = ax.xaxis.get_transform()
     for _ in range(3):
         _layout(fig)
@@ -724,7 +736,7 @@ def _headings(
     right edge. Widths come from the layout, so call this after everything that changes
     the axes' left edge. A ``legend`` (handles) goes under the axes (:func:`_legend_below`).
     """
-    fig = ax.get_figure(root=True)
+    fig = root_figure(ax)
     ax.set_ylabel("")
     _layout(fig)
     if legend:
@@ -734,7 +746,7 @@ def _headings(
     if left - fig.bbox.x0 <= 8:
         # First column: tick labels start at the figure's edge, however wide they get later
         # (event bands change the ticks), so anchor there.
-        anchor = blended_transform_factory(fig.transFigure, ax.transAxes)
+        anchor: Transform = blended_transform_factory(fig.transFigure, ax.transAxes)
         x = (left - fig.bbox.x0) / fig.bbox.width
     else:
         anchor = ax.transAxes + ScaledTranslation(
@@ -760,7 +772,8 @@ def _headings(
         pad=_UNIT_GAP_PT + unit_pt + 6,
     )
     heading.set_x(x)
-    heading.set_transform(anchor + ax.titleOffsetTrans)
+    # titleOffsetTrans is set by Axes.__init__ but missing from matplotlib's type stubs
+    heading.set_transform(anchor + ax.titleOffsetTrans)  # type: ignore[attr-defined]
 
 
 def _y_range(ax: Axes, *, zero: bool, unit: str, lang: Lang) -> str:
@@ -772,7 +785,7 @@ def _y_range(ax: Axes, *, zero: bool, unit: str, lang: Lang) -> str:
     if zero:
         low, high = ax.dataLim.intervaly
         bottom, top = ax.get_ylim()
-        margin = ax.margins()[1]
+        _, margin = ax.margins() or (0.0, 0.0)
         if low >= 0:  # the usual margin above the data, measured from zero
             bottom, top = 0.0, max(top, high * (1 + margin))
         elif high <= 0:
@@ -806,7 +819,7 @@ def add_source(fig_or_ax: Figure | SubFigure | Axes, source: str) -> Text:
     """
     if not source.strip():
         raise ValueError("every chart needs a source line; got an empty source")
-    fig = fig_or_ax.get_figure(root=True)
+    fig = root_figure(fig_or_ax)
     sources = _SOURCES.setdefault(fig, [])
     if source not in sources:
         sources.append(source)
@@ -879,7 +892,7 @@ def _figure_axes(
     if ax is None:
         fig = _new_figure(figsize)
         return fig, fig.add_subplot()
-    return ax.get_figure(root=True), ax
+    return root_figure(ax), ax
 
 
 def _annual_x(ax: Axes, xlabel: str) -> None:
@@ -926,8 +939,8 @@ def set_alt_text(fig: Figure, text: str) -> None:
     text : str
         One sentence stating what the figure shows.
     """
-    _ALT_TEXT[fig.get_figure(root=True)] = []
-    _record_alt(fig.get_figure(root=True), text, "")
+    _ALT_TEXT[root_figure(fig)] = []
+    _record_alt(root_figure(fig), text, "")
 
 
 def alt_text(fig: Figure) -> str:
@@ -945,7 +958,7 @@ def alt_text(fig: Figure) -> str:
         The recorded texts joined by ``"; "`` (several charts in one figure). For a
         figure drawn otherwise, its titles; ``"Chart"`` if it has none.
     """
-    fig = fig.get_figure(root=True)
+    fig = root_figure(fig)
     recorded = _ALT_TEXT.get(fig)
     if recorded:
         return "; ".join(recorded)
@@ -1082,7 +1095,7 @@ def _finish_labels(
     ax: Axes, events: Sequence[Event], lang: Lang, end_labels: Sequence[Annotation] = ()
 ) -> None:
     """Once the frame is set: event labels in a band above the data, then line-end labels."""
-    _layout(ax.get_figure(root=True))
+    _layout(root_figure(ax))
     data_top = ax.get_ylim()[1]
     if events:
         _top_labels(ax, _event_items(events, lang))
@@ -1206,6 +1219,8 @@ def _split_axes(ax: Axes, height_ratios: Sequence[float]) -> tuple[Axes, ...]:
     if spec is None:
         raise ValueError("ax must come from a grid (plt.subplots, fig.add_subplot)")
     fig = ax.get_figure(root=False)
+    if fig is None:
+        raise ValueError("ax is not attached to a figure")
     grid = spec.subgridspec(len(height_ratios), 1, height_ratios=height_ratios)
     ax.remove()
     first = fig.add_subplot(grid[0])
@@ -1281,7 +1296,7 @@ def plot_counts_and_share(
         fig = _new_figure((FIGSIZE[0], 6.6))
         top, bottom = fig.subplots(2, 1, sharex=True, height_ratios=(3, 2))
     else:
-        fig = ax.get_figure(root=True)
+        fig = root_figure(ax)
         top, bottom = _split_axes(ax, (3, 2))
     rank = counts["basis"].map({basis: i for i, basis in enumerate(BASIS_ORDER)})
     bars = counts.assign(rank=rank).sort_values(["year", "rank"])
@@ -1296,7 +1311,7 @@ def plot_counts_and_share(
                 x[mask], bars["value"].to_numpy()[mask], width=width[mask], color=colors[basis]
             )
     top.grid(axis="x", visible=False)
-    handles = []
+    handles: list[Artist] = []
     for basis in BASIS_ORDER:
         rows = shares[shares["basis"] == basis].sort_values("year")
         if rows.empty and not (counts["basis"] == basis).any():
@@ -1444,7 +1459,7 @@ def plot_small_multiples(
         fig = _new_figure((FIGSIZE[0], 1.9 * rows + 1.9))
         target: Figure | SubFigure = fig
     else:
-        fig = ax.get_figure(root=True)
+        fig = root_figure(ax)
         spec = ax.get_subplotspec()
         if spec is None:
             raise ValueError("ax must come from a grid (plt.subplots, fig.add_subplot)")
@@ -1807,7 +1822,7 @@ def plot_then_and_now(
     low = 2.0 ** min(-1, math.floor(math.log2(ratios.min())))
     high = 2.0 ** max(1, math.ceil(math.log2(ratios.max())))
     ticks = 2.0 ** np.arange(math.log2(low), math.log2(high) + 1)
-    ax.xaxis.set_major_locator(FixedLocator(ticks))
+    ax.xaxis.set_major_locator(FixedLocator(ticks.tolist()))
     ax.xaxis.set_major_formatter(FuncFormatter(lambda ratio, _pos: _percent_change(ratio)))
     ax.xaxis.set_minor_locator(FixedLocator([]))
     ax.set_xlim(low / 1.15, high * 1.15)
@@ -1927,7 +1942,7 @@ def _draw_tile(ax: Axes, code: str, label: str, color: tuple | None) -> None:
         ha="center",
         va="center",
         fontsize=MIN_TEXT_PT,
-        color="black" if no_data else _text_color(color),
+        color="black" if color is None else _text_color(color),
         linespacing=1.0,
     )
 
@@ -2046,7 +2061,7 @@ def _is_year(name: object) -> bool:
 
 def _column_format(
     column: pd.Series, name: object, pct_decimals: int
-) -> Callable[[object], str] | None:
+) -> Callable[[Any], str] | None:
     """Choose a column's format: years plain, ``_pct`` in percent, numbers with separators."""
     if pd.api.types.is_bool_dtype(column) or not pd.api.types.is_numeric_dtype(column):
         return None
@@ -2100,7 +2115,7 @@ def table(
             df.index.start == 0 and df.index.step == 1
         )
     shown = df.rename_axis(index=[labels.get(n, n) for n in df.index.names])
-    formatters = {
+    formatters: dict[object, Callable[[Any], str] | str | None] = {
         column: _column_format(df[column], column, pct_decimals) for column in df.columns
     }
     formatters.update(formats or {})

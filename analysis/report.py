@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import nbformat
-from bs4 import BeautifulSoup, NavigableString
+from bs4 import BeautifulSoup, NavigableString, PageElement
 from jinja2 import DictLoader
 from jupyter_client.kernelspec import KernelSpecManager
 from jupyter_client.manager import KernelManager
@@ -238,15 +238,15 @@ def execute_notebooks(
         On the first failing notebook, naming it and the failing cell; that notebook's
         file is left unchanged, the ones before it are already written.
     """
-    paths = [Path(p) for p in paths]
-    timings = {}
-    for number, path in enumerate(paths, start=1):
+    notebooks = [Path(p) for p in paths]
+    timings: dict[Path, float] = {}
+    for number, path in enumerate(notebooks, start=1):
         start = time.perf_counter()
         nb = nbformat.read(path, as_version=4)
         _execute(nb, path, timeout)
         nbformat.write(nb, path)
         timings[path] = time.perf_counter() - start
-        progress(f"[{number}/{len(paths)}] {path.name} … {timings[path]:.1f} s")
+        progress(f"[{number}/{len(notebooks)}] {path.name} … {timings[path]:.1f} s")
     return timings
 
 
@@ -515,11 +515,12 @@ def _link_bare_urls(soup: BeautifulSoup) -> None:
     ``source_url`` column, printed text). Text inside links, code, scripts and styles
     is left alone.
     """
-    for text in soup.body.find_all(string=_BARE_URL):
+    body = soup.body if soup.body is not None else soup
+    for text in body.find_all(string=_BARE_URL):
         shown_as_is = text.find_parent(["a", "code", "script", "style"]) is not None
         if type(text) is not NavigableString or shown_as_is:  # not a comment, not code
             continue
-        pieces = []
+        pieces: list[PageElement] = []
         position = 0
         for match in _BARE_URL.finditer(text):
             pieces.append(NavigableString(text[position : match.start()]))
@@ -622,6 +623,7 @@ def render_html(
     reading_order = [None, index, *sections, None]
     for position, (path, nb) in enumerate(sources, start=1):
         previous, page, following = reading_order[position - 1 : position + 2]
+        assert page is not None  # the reading order has a page at every source's position
         resources = {
             "metadata": {"name": page.title},
             "report": {
