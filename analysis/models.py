@@ -561,15 +561,17 @@ class _Rolling:
         ``|error| / half-width`` of the model's own interval at the error's origin and
         horizon, for each level: shape (levels, errors). Errors whose target is after
         ``origin`` are left out, as in :meth:`past_errors`, and so are those of origins
-        whose model had no width (a constant history), which say nothing about scale.
+        whose model had no width (a constant history: below 1e-9 of the forecast),
+        which say nothing about scale.
         """
         parts = []
         for h in range(1, horizon + 1):
             n = max(origin - h - self.first + 1, 0)
             width = self.half[:n, :, h - 1]  # (errors, levels)
-            # an origin whose model had no width (a constant history) says nothing
-            # about scale: its errors are left out of the pool
-            keep = (width > 0).all(axis=1)
+            # an origin whose model had no width (a constant history: zero up to float
+            # noise) says nothing about scale: its errors are left out of the pool
+            floor = 1e-9 * np.maximum(1.0, np.abs(self.mean[:n, h - 1]))
+            keep = (width > floor[:, None]).all(axis=1)
             parts.append((np.abs(self.errors[:n, h - 1])[keep, None] / width[keep]).T)
         return np.concatenate(parts, axis=1) if parts else np.empty((self.half.shape[1], 0))
 
