@@ -627,6 +627,24 @@ def _conformal_bound(scores: np.ndarray, level: float) -> float | None:
     return float(np.sort(scores)[rank - 1]) if 0 < rank <= len(scores) else None
 
 
+def _linear_cap(past: Sequence[np.ndarray]) -> np.ndarray:
+    """Return the widest the pooled bound may reach at each horizon ``h``.
+
+    That is the largest past error at any horizon ``k``, grown linearly to ``h``
+    (``max |e_k| * h / k``).
+    A random walk's error grows like ``sqrt(h)``, one with an uncertain drift like ``h``;
+    linear growth from the largest error seen is the widest the past can support. It
+    keeps the pooled bound finite when an early model had almost no width (a nearly
+    constant history), whose scores would otherwise be huge.
+    """
+    horizon = len(past)
+    largest = [(k, float(np.max(np.abs(e)))) for k, e in enumerate(past, start=1) if len(e)]
+    steps = np.arange(1, horizon + 1, dtype=float)
+    if not largest:
+        return np.full(horizon, np.inf)
+    return np.max([size * steps / k for k, size in largest], axis=0)
+
+
 def _calibrate(
     half: np.ndarray,
     past: Sequence[np.ndarray],
@@ -648,13 +666,15 @@ def _calibrate(
       needs 19, more than a horizon holds early in a short series) also reaches the
       split-conformal bound of the past errors of *all* horizons pooled, each divided
       by the model's own half-width at its origin and horizon (normalised conformal
-      scores), times the model's half-width here. Absolute errors are pooled, so a past
-      fall also widens the upper side: with a few dozen annual errors the two tails
-      cannot be told apart.
+      scores), times the model's half-width here -- but never beyond the largest past
+      error grown linearly to the horizon (:func:`_linear_cap`). Absolute errors are
+      pooled, so a past fall also widens the upper side: with a few dozen annual errors
+      the two tails cannot be told apart.
 
-    Finally each side is made monotone in the horizon (at least as wide as at the
-    previous horizon): uncertainty does not fall with the horizon, and a narrower band
-    further out is sampling noise of a few errors.
+    Finally a higher level's interval is made to contain every lower level's, and each
+    side is made monotone in the horizon (at least as wide as at the previous horizon):
+    uncertainty does not fall with the horizon, and a narrower band further out is
+    sampling noise of a few errors.
 
     Returns the lower and upper offsets from the point forecast, shape (levels,
     horizon), and whether each horizon was calibrated (had enough errors of its own).
@@ -666,13 +686,20 @@ def _calibrate(
         q = np.quantile(np.asarray(past[int(j)]), np.concatenate([1 - p, p]), method="weibull")
         lower[:, j] = np.minimum(lower[:, j], q[: len(p)])
         upper[:, j] = np.maximum(upper[:, j], q[len(p) :])
+    cap = _linear_cap(past)
     for i, level in enumerate(levels):
         if conformal_errors_needed(level) <= MIN_CALIBRATION_ERRORS:
             continue
         bound = _conformal_bound(scores[i], level)
         if bound is not None:
-            lower[i] = np.minimum(lower[i], -bound * half[i])
-            upper[i] = np.maximum(upper[i], bound * half[i])
+            width = np.minimum(bound * half[i], cap)
+            lower[i] = np.minimum(lower[i], -width)
+            upper[i] = np.maximum(upper[i], width)
+    # a higher level's interval contains a lower level's (calibrations of two levels
+    # from a few errors can cross), then each side is monotone in the horizon
+    order = np.argsort(levels)
+    lower[order] = np.minimum.accumulate(lower[order], axis=0)
+    upper[order] = np.maximum.accumulate(upper[order], axis=0)
     return np.minimum.accumulate(lower, axis=1), np.maximum.accumulate(upper, axis=1), ok
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import warnings
 
 import numpy as np
@@ -338,12 +339,16 @@ def test_calibration_known_answer():
         rank = int(np.ceil((len(scores) + 1) * level / 100))
         pooled = scores[rank - 1] if level == 95 else 0.0
         assert len(scores) == 33 and (level != 95 or rank == 33)
+        # ...never beyond the largest past error of any horizon k grown to h (x h / k)
+        largest = {h: max(abs(e[0]) for e in past[h]) for h in (1, 2)}
         lower, upper = [], []
         for year, h in ((2010, 1), (2011, 2)):
             lo, hi = np.quantile([e[0] for e in past[h]], [1 - p, p], method="weibull")
             half = own.loc[year, f"upper_{level}"] - own.loc[year, "mean"]
-            lower.append(min(-half, lo, -pooled * half))
-            upper.append(max(half, hi, pooled * half))
+            cap = max(size * h / k for k, size in largest.items())
+            width = min(pooled * half, cap)
+            lower.append(min(-half, lo, -width))
+            upper.append(max(half, hi, width))
         # ...and never narrower than at the shorter horizon
         expected_lower = np.minimum.accumulate(lower)
         expected_upper = np.maximum.accumulate(upper)
@@ -714,7 +719,7 @@ def annual_series(draw, min_years: int):
 @given(data=st.data(), method=st.sampled_from(["naive", "drift", "linear"]),
        horizon=st.integers(1, 15), levels=VALID_LEVELS, log=st.booleans(),
        calibrate=st.booleans())
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=int(os.environ.get("HYPOTHESIS_EXAMPLES", 60)), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_forecast_intervals_property(data, method, horizon, levels, log, calibrate):
     # ets_damped is left out for speed (a fit per origin); it has its own tests above.
     s = data.draw(annual_series(METHODS[method]))

@@ -182,7 +182,7 @@ def test_calibrated_coverage_of_residents(coverage):
     res = coverage["residents", True]
     print(f"residents: 80 % {res.coverage_80:.3f}, 95 % {res.coverage_95:.3f}")
     assert 0.65 <= res.coverage_80 <= 0.95  # measured 0.76 (19 of 25)
-    assert res.coverage_95 >= 0.85  # measured 1.00 (25 of 25)
+    assert res.coverage_95 >= 0.85  # measured 0.92 (23 of 25)
 
 
 def test_calibrated_coverage_of_entrants_at_80_percent(coverage):
@@ -194,7 +194,7 @@ def test_calibrated_coverage_of_entrants_at_80_percent(coverage):
 def test_calibrated_coverage_of_entrants_at_95_percent(coverage):
     res = coverage["entrants", True]
     print(f"entrants: 95 % {res.coverage_95:.3f}")
-    # measured 0.80 (92 of 115): the pooled, scale-normalised conformal bound of the
+    # measured 0.79 (91 of 115): the pooled, scale-normalised conformal bound of the
     # tail level; per-horizon quantiles alone reached 0.66
     assert res.coverage_95 >= 0.75
 
