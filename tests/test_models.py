@@ -719,7 +719,11 @@ def annual_series(draw, min_years: int):
 @given(data=st.data(), method=st.sampled_from(["naive", "drift", "linear"]),
        horizon=st.integers(1, 15), levels=VALID_LEVELS, log=st.booleans(),
        calibrate=st.booleans())
-@settings(max_examples=int(os.environ.get("HYPOTHESIS_EXAMPLES", 60)), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=int(os.environ.get("HYPOTHESIS_EXAMPLES", 60)),  # more: a deeper search
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 def test_forecast_intervals_property(data, method, horizon, levels, log, calibrate):
     # ets_damped is left out for speed (a fit per origin); it has its own tests above.
     s = data.draw(annual_series(METHODS[method]))
