@@ -14,4 +14,4 @@ Modules, one concern each:
 - :mod:`analysis.plots` – the chart theme; :mod:`analysis.report` – notebook runner and HTML.
 """
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
