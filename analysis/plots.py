@@ -56,6 +56,7 @@ from matplotlib.axes import Axes
 from matplotlib.axis import Axis
 from matplotlib.cm import ScalarMappable
 from matplotlib.colors import Normalize
+from matplotlib.container import BarContainer
 from matplotlib.figure import Figure, SubFigure
 from matplotlib.font_manager import FontProperties
 from matplotlib.layout_engine import ConstrainedLayoutEngine
@@ -1530,6 +1531,30 @@ def _bar_figsize(labels: Sequence[str]) -> tuple[float, float]:
     return FIGSIZE[0], max(FIGSIZE[1], bars_pt / 72 + 2.1)
 
 
+def _finish_bars(
+    fig: Figure,
+    ax: Axes,
+    bars: BarContainer,
+    labels: list[str],
+    *,
+    xlabel: str,
+    source: str,
+    title: str,
+    alt: str | None,
+) -> Figure:
+    """Label horizontal bars at their ends and finish the chart the house way."""
+    texts = ax.bar_label(bars, labels=labels, padding=3, fontsize=MIN_TEXT_PT, gid=VALUE_LABEL_GID)
+    ax.grid(axis="y", visible=False)
+    ax.xaxis.set_major_formatter(CompactFormatter())
+    ax.xaxis.set_major_locator(MaxNLocator(nbins=4))
+    ax.set_xlabel(xlabel)
+    add_source(fig, source)
+    _headings(ax, title=title, unit="")
+    _room_for_labels(ax, texts)
+    _record_alt(fig, alt, title)
+    return fig
+
+
 def plot_bar_ranking(
     df: pd.DataFrame,
     value: str,
@@ -1589,19 +1614,8 @@ def plot_bar_ranking(
     ax.set_yticks(positions, wrapped)
     ax.set_ylim(len(ranked) - 0.5, -0.5)  # largest on top
     fmt = _value_formatter(value_format)
-    texts = ax.bar_label(
-        bars, labels=[fmt(v) for v in ranked[value]], padding=3, fontsize=MIN_TEXT_PT,
-        gid=VALUE_LABEL_GID,
-    )
-    ax.grid(axis="y", visible=False)
-    ax.xaxis.set_major_formatter(CompactFormatter())
-    ax.xaxis.set_major_locator(MaxNLocator(nbins=4))
-    ax.set_xlabel(xlabel)
-    add_source(fig, source)
-    _headings(ax, title=title, unit="")
-    _room_for_labels(ax, texts)
-    _record_alt(fig, alt, title)
-    return fig
+    labels = [fmt(v) for v in ranked[value]]
+    return _finish_bars(fig, ax, bars, labels, xlabel=xlabel, source=source, title=title, alt=alt)
 
 
 def _signed(value: float, fmt: Callable[[float], str]) -> str:
@@ -1681,19 +1695,8 @@ def plot_contributions(
     ax.axhline(len(parts) - 0.3, color=TOTAL_COLOR, linewidth=0.8)
     ax.axvline(0, color="#333333", linewidth=0.9)
     fmt = _value_formatter(value_format)
-    texts = ax.bar_label(
-        bars, labels=[_signed(v, fmt) for v in values], padding=3, fontsize=MIN_TEXT_PT,
-        gid=VALUE_LABEL_GID,
-    )
-    ax.grid(axis="y", visible=False)
-    ax.xaxis.set_major_formatter(CompactFormatter())
-    ax.xaxis.set_major_locator(MaxNLocator(nbins=4))
-    ax.set_xlabel(xlabel)
-    add_source(fig, source)
-    _headings(ax, title=title, unit="")
-    _room_for_labels(ax, texts)
-    _record_alt(fig, alt, title)
-    return fig
+    labels = [_signed(v, fmt) for v in values]
+    return _finish_bars(fig, ax, bars, labels, xlabel=xlabel, source=source, title=title, alt=alt)
 
 
 # --- then and now -------------------------------------------------------------------------
