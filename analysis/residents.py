@@ -392,6 +392,27 @@ STATUS_LABELS: Mapping[str, str] = MappingProxyType(
 """Reader-facing names of the statuses of residence: English, then the ministry's term
 (:data:`analysis.metadata.STATUSES_OF_RESIDENCE` explains each)."""
 
+STATUS_SHORT_LABELS: Mapping[str, str] = MappingProxyType(
+    {
+        "permanent_resident": "Permanent residents 永住者",
+        "special_permanent_resident": "Special perm. 特別永住者",
+        "technical_intern_training": "Technical interns 技能実習",
+        "student": "Students 留学",
+        "engineer_humanities_intl": "Engineers, specialists 技人国",
+        "long_term_resident": "Long-term residents 定住者",
+        "spouse_of_japanese": "Spouses of Japanese 日本人の配偶者等",
+        "spouse_of_permanent_resident": "Spouses of permanent residents 永住者の配偶者等",
+        "dependent": "Family dependents 家族滞在",
+        "specified_skilled_worker": "Skilled workers 特定技能",
+        "highly_skilled_professional": "Highly skilled 高度専門職",
+        "designated_activities": "Designated activities 特定活動",
+        "trainee": "Trainees 研修",
+    }
+)
+"""Shorter names of the same statuses, for chart panels and bars read on a phone (the
+main statuses fit the title of a small-multiples panel, 2 per row at 560 px; 技人国 is
+the usual short form of 技術・人文知識・国際業務)."""
+
 
 def label_keys(keys: Iterable[str], labels: Mapping[str, str]) -> list[str]:
     """Name each key for readers; a key without a label is an error, never a blank.

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import data, models, residents
+from analysis import data, models, plots, residents
 from analysis.residents import REGISTRATION, RESIDENCE, RESTATED
 
 
@@ -182,6 +182,20 @@ def test_labels_keep_keys_of_different_scope_apart_and_name_the_ministry_term():
     assert labels["Korea"] != labels["Korea_incl_North"]
     assert residents.STATUS_LABELS["specified_skilled_worker"].endswith("特定技能")
     assert len(set(residents.STATUS_LABELS.values())) == len(residents.STATUS_LABELS)
+
+
+def test_short_status_labels_name_the_same_statuses_and_fit_a_panel():
+    assert residents.STATUS_SHORT_LABELS.keys() == residents.STATUS_LABELS.keys()
+    for key, short in residents.STATUS_SHORT_LABELS.items():
+        assert len(short) <= len(residents.STATUS_LABELS[key]), key
+    # A left-column panel title starts after the y axis (about 60 pt in) and must end
+    # before the right column's title, about 235 pt in (read off the rendered chart).
+    panel_pt = 160
+    for key in ("permanent_resident", "technical_intern_training", "engineer_humanities_intl",
+                "student", "dependent", "specified_skilled_worker",
+                "special_permanent_resident", "long_term_resident"):
+        label = residents.STATUS_SHORT_LABELS[key]
+        assert plots._text_width_pt(label, plots.PANEL_TITLE_PT) <= panel_pt, label
 
 
 def test_a_key_without_a_label_is_an_error_not_a_blank():
