@@ -17,7 +17,12 @@ basis), so they must not be spliced silently. This module
   of the basis change, to be matched by a level-shift term (:func:`spliced_series`);
 - measures the level gap where both bases exist (:func:`basis_gaps`);
 - computes shares of the population, using the ministry's printed share where one is
-  printed and marking computed ones ``derived`` (:func:`share_of_population`).
+  printed and marking computed ones ``derived`` (:func:`share_of_population`);
+- names nationalities and statuses of residence for readers (:data:`NATIONALITY_LABELS`,
+  :data:`STATUS_LABELS`, :func:`label_keys`), so that charts and tables of who drove a
+  change never show a raw key;
+- sets forecasts side by side at one year (:func:`forecasts_at`) and scores a hindsight
+  forecast against what happened (:func:`hindsight_table`).
 
 The chart of counts by basis over shares is :func:`analysis.plots.plot_counts_and_share`.
 """
@@ -25,6 +30,8 @@ The chart of counts by basis over shares is :func:`analysis.plots.plot_counts_an
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from types import MappingProxyType
+from typing import Protocol
 
 import numpy as np
 import pandas as pd
@@ -336,3 +343,189 @@ def share_of_population(
         "as_printed",
     ]
     return _sort(out[cols])
+
+
+# --------------------------------------------------------------------------- labels
+
+NATIONALITY_LABELS: Mapping[str, str] = MappingProxyType(
+    {
+        "China": "China",
+        "China_incl_Taiwan": "China (incl. Taiwan)",
+        "Taiwan": "Taiwan",
+        "Korea": "Korea",
+        "Korea_incl_North": "Korea (both Koreas)",
+        "Vietnam": "Vietnam",
+        "Philippines": "Philippines",
+        "Brazil": "Brazil",
+        "Nepal": "Nepal",
+        "Indonesia": "Indonesia",
+        "USA": "USA",
+        "Thailand": "Thailand",
+        "Peru": "Peru",
+        "Myanmar": "Myanmar",
+        "India": "India",
+    }
+)
+"""Reader-facing names of the nationality keys of the residents' tables (English).
+
+The keys of different scope keep different names: ``China_incl_Taiwan`` (MOJ's 中国 to
+2011) is "China (incl. Taiwan)", ``Korea_incl_North`` (韓国・朝鮮) "Korea (both Koreas)";
+the Japanese names are :data:`analysis.metadata.COUNTRIES`."""
+
+STATUS_LABELS: Mapping[str, str] = MappingProxyType(
+    {
+        "permanent_resident": "Permanent residents 永住者",
+        "special_permanent_resident": "Special permanent residents 特別永住者",
+        "technical_intern_training": "Technical intern trainees 技能実習",
+        "student": "Students 留学",
+        "engineer_humanities_intl": "Engineers, specialists 技術・人文知識・国際業務",
+        "long_term_resident": "Long-term residents 定住者",
+        "spouse_of_japanese": "Spouses, children of Japanese 日本人の配偶者等",
+        "spouse_of_permanent_resident": "Spouses, children of permanent residents 永住者の配偶者等",
+        "dependent": "Family dependents 家族滞在",
+        "specified_skilled_worker": "Specified skilled workers 特定技能",
+        "highly_skilled_professional": "Highly skilled professionals 高度専門職",
+        "designated_activities": "Designated activities 特定活動",
+        "trainee": "Trainees 研修",
+    }
+)
+"""Reader-facing names of the statuses of residence: English, then the ministry's term
+(:data:`analysis.metadata.STATUSES_OF_RESIDENCE` explains each)."""
+
+STATUS_SHORT_LABELS: Mapping[str, str] = MappingProxyType(
+    {
+        "permanent_resident": "Permanent residents 永住者",
+        "special_permanent_resident": "Special perm. 特別永住者",
+        "technical_intern_training": "Technical interns 技能実習",
+        "student": "Students 留学",
+        "engineer_humanities_intl": "Engineers, specialists 技人国",
+        "long_term_resident": "Long-term residents 定住者",
+        "spouse_of_japanese": "Spouses of Japanese 日本人の配偶者等",
+        "spouse_of_permanent_resident": "Spouses of permanent residents 永住者の配偶者等",
+        "dependent": "Family dependents 家族滞在",
+        "specified_skilled_worker": "Skilled workers 特定技能",
+        "highly_skilled_professional": "Highly skilled 高度専門職",
+        "designated_activities": "Designated activities 特定活動",
+        "trainee": "Trainees 研修",
+    }
+)
+"""Shorter names of the same statuses, for chart panels and bars read on a phone (the
+main statuses fit the title of a small-multiples panel, 2 per row at 560 px; 技人国 is
+the usual short form of 技術・人文知識・国際業務)."""
+
+
+def label_keys(keys: Iterable[str], labels: Mapping[str, str]) -> list[str]:
+    """Name each key for readers; a key without a label is an error, never a blank.
+
+    Parameters
+    ----------
+    keys : iterable of str
+        Nationality or status keys, e.g. the ``key`` column of
+        :func:`analysis.composition.contributions`; its remainder row
+        (:data:`analysis.composition.OTHER`) needs a label too, which says what it holds.
+    labels : mapping
+        Key -> label, e.g. ``{**NATIONALITY_LABELS, "Other": "All other nationalities"}``.
+
+    Returns
+    -------
+    list of str
+        The labels, in the order of ``keys``.
+
+    Raises
+    ------
+    KeyError
+        Naming the keys that have no label.
+    """
+    keys = list(keys)
+    missing = sorted({k for k in keys if k not in labels})
+    if missing:
+        raise KeyError(f"no label for key(s) {missing}; add them to the labels")
+    return [labels[k] for k in keys]
+
+
+# --------------------------------------------------------------------------- forecasts
+
+
+class _Forecast(Protocol):
+    """A forecast result (:class:`analysis.models.ForecastResult`)."""
+
+    def summary_frame(self) -> pd.DataFrame:
+        """Forecast by year: ``mean`` and the interval bounds."""
+
+
+_FORECAST_COLUMNS = ("mean", "lower_80", "upper_80", "lower_95", "upper_95")
+
+
+def forecasts_at(results: Mapping[str, _Forecast], year: int) -> pd.DataFrame:
+    """Set several forecasts of one series side by side at one target year.
+
+    Parameters
+    ----------
+    results : mapping of str to ForecastResult
+        Name -> forecast (:func:`analysis.models.forecast`), e.g. ``{"Trend": drift,
+        "No change": naive}``; each must reach ``year`` and have 80 % and 95 % intervals.
+    year : int
+        The target year, e.g. 2030.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per forecast, indexed by name (``forecast``), in the order given:
+        ``mean`` (point forecast; the median on a log scale), ``lower_80``,
+        ``upper_80``, ``lower_95``, ``upper_95`` (series units).
+
+    Raises
+    ------
+    ValueError
+        If a forecast does not cover ``year`` or lacks an interval column (naming it).
+    """
+    rows = {}
+    for name, result in results.items():
+        frame = result.summary_frame()
+        missing = [c for c in _FORECAST_COLUMNS if c not in frame.columns]
+        if missing:
+            raise ValueError(f"forecast {name!r} lacks columns {missing}")
+        if year not in frame.index:
+            raise ValueError(
+                f"forecast {name!r} covers {frame.index.min()}-{frame.index.max()}, not {year}"
+            )
+        rows[name] = frame.loc[year, list(_FORECAST_COLUMNS)]
+    out = pd.DataFrame(rows).T.astype("float64")
+    out.index.name = "forecast"
+    return out
+
+
+def hindsight_table(
+    results: Mapping[str, _Forecast], actual: pd.Series, year: int
+) -> pd.DataFrame:
+    """Score forecasts made in the past against what was counted in one target year.
+
+    Parameters
+    ----------
+    results : mapping of str to ForecastResult
+        Name -> forecast made from an earlier vantage point (e.g. data to 2012).
+    actual : pandas.Series
+        The observed series by year (same unit as the forecasts).
+    year : int
+        The target year (e.g. 2024); it must be forecast and observed.
+
+    Returns
+    -------
+    pandas.DataFrame
+        :func:`forecasts_at` plus ``actual`` (the count in ``year``), ``ratio``
+        (``actual / mean``: 2.0 means the outcome was twice the forecast), ``in_80``
+        and ``in_95`` (bool: the outcome fell inside the interval, ends included).
+
+    Raises
+    ------
+    ValueError
+        If ``year`` was not observed (or as in :func:`forecasts_at`).
+    """
+    if year not in actual.index or pd.isna(actual.loc[year]):
+        raise ValueError(f"no observed value in {year} to score the forecasts against")
+    out = forecasts_at(results, year)
+    out["actual"] = float(actual.loc[year])
+    out["ratio"] = out["actual"] / out["mean"]
+    out["in_80"] = out["actual"].between(out["lower_80"], out["upper_80"])
+    out["in_95"] = out["actual"].between(out["lower_95"], out["upper_95"])
+    return out

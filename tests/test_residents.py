@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import data, residents
+from analysis import data, models, plots, residents
 from analysis.residents import REGISTRATION, RESIDENCE, RESTATED
 
 
@@ -160,3 +160,101 @@ def test_real_derived_shares_agree_with_printed_ones_to_a_rounding():
     assert len(shown) == len(printed)
     # The ministry's denominators varied: printed and derived agree within 0.01 point.
     assert (shown["share_pct"] - shown["derived_share_pct"]).abs().max() < 0.0125
+
+
+# --------------------------------------------------------------------------- labels
+
+
+def test_every_key_of_the_residents_tables_has_a_label():
+    for name, labels in (
+        ("registered_foreigners_by_nationality", residents.NATIONALITY_LABELS),
+        ("resident_foreigners_by_nationality", residents.NATIONALITY_LABELS),
+        ("registered_foreigners_by_status", residents.STATUS_LABELS),
+        ("resident_foreigners_by_status", residents.STATUS_LABELS),
+    ):
+        keys = sorted(set(data.load(name)["key"]))
+        assert len(residents.label_keys(keys, labels)) == len(keys), name
+
+
+def test_labels_keep_keys_of_different_scope_apart_and_name_the_ministry_term():
+    labels = residents.NATIONALITY_LABELS
+    assert labels["China"] != labels["China_incl_Taiwan"]
+    assert labels["Korea"] != labels["Korea_incl_North"]
+    assert residents.STATUS_LABELS["specified_skilled_worker"].endswith("特定技能")
+    assert len(set(residents.STATUS_LABELS.values())) == len(residents.STATUS_LABELS)
+
+
+def test_short_status_labels_name_the_same_statuses_and_fit_a_panel():
+    assert residents.STATUS_SHORT_LABELS.keys() == residents.STATUS_LABELS.keys()
+    for key, short in residents.STATUS_SHORT_LABELS.items():
+        assert len(short) <= len(residents.STATUS_LABELS[key]), key
+    # A left-column panel title starts after the y axis (about 60 pt in) and must end
+    # before the right column's title, about 235 pt in (read off the rendered chart).
+    panel_pt = 160
+    for key in ("permanent_resident", "technical_intern_training", "engineer_humanities_intl",
+                "student", "dependent", "specified_skilled_worker",
+                "special_permanent_resident", "long_term_resident"):
+        label = residents.STATUS_SHORT_LABELS[key]
+        assert plots._text_width_pt(label, plots.PANEL_TITLE_PT) <= panel_pt, label
+
+
+def test_a_key_without_a_label_is_an_error_not_a_blank():
+    assert residents.label_keys(["Nepal", "Other"], {"Nepal": "Nepal", "Other": "Rest"}) == [
+        "Nepal", "Rest",
+    ]
+    with pytest.raises(KeyError, match=r"\['Other'\]"):
+        residents.label_keys(["Nepal", "Other"], residents.NATIONALITY_LABELS)
+
+
+# --------------------------------------------------------------------------- forecasts
+
+
+class Path:
+    """A stand-in forecast result: ``summary_frame()`` of a fixed path."""
+
+    def __init__(self, mean: list[float], years: list[int], width: float = 10.0) -> None:
+        m = np.array(mean)
+        self.frame = pd.DataFrame(
+            {"mean": m, "lower_80": m - width, "upper_80": m + width,
+             "lower_95": m - 2 * width, "upper_95": m + 2 * width},
+            index=pd.Index(years, name="year"),
+        )  # fmt: skip
+
+    def summary_frame(self) -> pd.DataFrame:
+        return self.frame.copy()
+
+
+def test_forecasts_at_one_year_side_by_side():
+    out = residents.forecasts_at(
+        {"Trend": Path([110, 120], [2025, 2026]), "No change": Path([100, 100], [2025, 2026])},
+        2026,
+    )
+    assert out.index.tolist() == ["Trend", "No change"]
+    assert out.loc["Trend"].tolist() == [120, 110, 130, 100, 140]
+    assert out.index.name == "forecast"
+    with pytest.raises(ValueError, match=r"'Trend' covers 2025-2026, not 2030"):
+        residents.forecasts_at({"Trend": Path([1, 2], [2025, 2026])}, 2030)
+
+
+def test_hindsight_table_ratio_and_coverage():
+    actual = pd.Series([100.0, 108.0], index=[2013, 2014])
+    out = residents.hindsight_table(
+        {"Trend": Path([90, 95], [2013, 2014]), "No change": Path([100, 100], [2013, 2014])},
+        actual,
+        2014,
+    )
+    assert out.loc["Trend", "ratio"] == pytest.approx(108 / 95)
+    assert out["actual"].tolist() == [108.0, 108.0]
+    assert out["in_80"].tolist() == [False, True]  # 85-105 misses 108; 90-110 holds it
+    assert out["in_95"].tolist() == [True, True]  # 75-115 and 80-120
+    with pytest.raises(ValueError, match="no observed value in 2015"):
+        residents.hindsight_table({"Trend": Path([1], [2015])}, actual, 2015)
+
+
+def test_real_hindsight_from_2012_missed_2024_by_more_than_a_factor_of_two():
+    resident = data.series("resident_foreigners")
+    drift = models.forecast(resident, 12, "drift", as_of=2012, calibrate=False)
+    out = residents.hindsight_table({"Trend": drift}, resident, 2024)
+    assert out.loc["Trend", "actual"] == 3_768_977
+    assert 2 < out.loc["Trend", "ratio"] < 2.5
+    assert not out.loc["Trend", "in_95"]
