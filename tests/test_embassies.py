@@ -173,3 +173,11 @@ def test_one_step_errors_no_change_beats_both(counts, states):
     assert mae["no_change"] < mae["bounded"] < mae["line"]
     with pytest.raises(ValueError, match="first=3 must be at least 4"):
         embassies.one_step_errors(counts, states, first=3)
+
+
+def test_count_forecast_summary_names_the_model(counts, states):
+    forecasts = embassies.forecast_counts(counts, states, as_of=2012, horizon=3)
+    text = forecasts["bounded"].summary().as_text()
+    assert "Bounded curve" in text and "1980-2012" in text and "2015" in text
+    assert "no change" in forecasts["no_change"].summary().as_text()
+    assert forecasts["line"].method == "linear" and forecasts["no_change"].method == "naive"
