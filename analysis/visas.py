@@ -8,6 +8,9 @@ notebook:
 
 - :func:`parse_period`, :func:`months_inclusive` -- read ``'YYYY-MM to YYYY-MM'`` and count
   its calendar months.
+- :func:`rebase_forecast` -- start a random-walk forecast from a later year's level: the
+  issuance series breaks in 2020-22 (the pandemic) and has no count for 2023, so a model
+  learnt on the unbroken 2009-2019 run is started from 2024.
 
 General tools live elsewhere: gaps and shares in :mod:`analysis.composition`, a forecast
 against its outcomes in :meth:`analysis.models.ForecastResult.compare`.
@@ -20,6 +23,7 @@ import re
 import pandas as pd
 
 from analysis import data, printed
+from analysis.models import ForecastResult
 from analysis.validate import DataValidationError
 
 __all__ = [
@@ -28,6 +32,7 @@ __all__ = [
     "months_inclusive",
     "parse_period",
     "programmes",
+    "rebase_forecast",
 ]
 
 PROGRAMME_FIGURES: tuple[str, ...] = (
@@ -194,3 +199,68 @@ def programmes(figures: pd.DataFrame | None = None) -> pd.DataFrame:
         )
     out = pd.DataFrame(rows).sort_values("line", kind="stable").reset_index(drop=True)
     return out.astype({"months": "int64", "line": "int64", "value": "float64"})
+
+
+def rebase_forecast(
+    result: ForecastResult, history: pd.Series, level: float, origin: int
+) -> pd.DataFrame:
+    """Start a random-walk forecast from another year's level (a new jump-off).
+
+    A random walk (``naive``) or random walk with drift (``drift``) depends on its data
+    through two things only: the changes between years (drift and spread) and the last
+    value, where the path starts. This keeps the first and replaces the second: the
+    model learnt from ``history`` up to ``result.origin`` is started from ``level`` in
+    ``origin``. Horizon ``h`` of ``result`` becomes year ``origin + h``; on a log scale
+    every column is multiplied by ``level / last``, otherwise shifted by ``level - last``
+    (``last`` is ``history`` at ``result.origin``). Intervals keep their width in
+    relative (log) or absolute terms.
+
+    Use it where the years between the two origins cannot be modelled: visa issuance
+    is unbroken 2009-2019, collapsed 2020-22 and is unknown in 2023 (a lower bound), so
+    a model of 2009-2019 is started from 2024.
+
+    Parameters
+    ----------
+    result : analysis.models.ForecastResult
+        A forecast by ``naive`` or ``drift``.
+    history : pandas.Series
+        The series it was fitted to (by year); must hold ``result.origin``.
+    level : float
+        The value the new path starts from (series units; positive on a log scale).
+    origin : int
+        The year of ``level``, at or after ``result.origin``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The columns of ``result.summary_frame()``, indexed by ``year`` ``origin + 1 ...
+        origin + result.horizon``.
+
+    Raises
+    ------
+    ValueError
+        If the method is not ``naive`` or ``drift`` (a fitted line or smoothing model
+        does not start at the last value), ``origin`` is before the result's origin,
+        ``history`` lacks the origin year, or ``level`` is not positive on a log scale.
+    """
+    if result.method not in ("naive", "drift"):
+        raise ValueError(
+            f"rebase_forecast: method {result.method!r} is not a random walk ('naive' or "
+            "'drift'); its path does not start at the last value"
+        )
+    if origin < result.origin:
+        raise ValueError(
+            f"rebase_forecast: origin {origin} is before the forecast's origin {result.origin}"
+        )
+    if result.origin not in history.index:
+        raise ValueError(f"rebase_forecast: history has no value for {result.origin}")
+    last = float(history.loc[result.origin])
+    frame = result.summary_frame()
+    if result.log:
+        if not level > 0:
+            raise ValueError(f"rebase_forecast: level must be positive on a log scale, got {level}")
+        moved = frame * (level / last)
+    else:
+        moved = frame + (level - last)
+    years = moved.index.to_numpy() - result.origin + origin
+    return moved.set_axis(pd.Index(years.astype("int64"), name="year"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from scipy import stats
 
 from analysis import data, embassies
 from analysis.models import fit_bounded_growth
@@ -90,3 +91,93 @@ def test_aligned_capacity_feeds_bounded_growth(counts, states):
     assert (pred["upper_95"] <= pred["capacity"]).all()
     assert pred["capacity_carried"].all()
     assert (pred["capacity"] == 194).all()
+
+
+# --------------------------------------------------------------------------- forecasts
+
+
+def test_forecast_counts_from_2012_knows_only_2012(counts, states):
+    forecasts = embassies.forecast_counts(counts, states, as_of=2012, horizon=12)
+    assert list(forecasts) == list(embassies.MODELS)
+    for model, result in forecasts.items():
+        frame = result.summary_frame()
+        assert list(frame.index) == list(range(2013, 2025)), model
+        assert result.origin == 2012 and result.training == (1980, 2012)
+        assert not result.calibrate and result.model == model
+        assert (frame["lower_95"] <= frame["lower_80"]).all()
+        assert (frame["upper_80"] <= frame["upper_95"]).all()
+    bounded = forecasts["bounded"].summary_frame()
+    assert (bounded["upper_95"] <= 194).all()  # the ceiling known in 2012
+    assert (forecasts["no_change"].summary_frame()["mean"] == 152).all()
+    # the same fit as fit_bounded_growth on the report's table
+    aligned = embassies.align_capacity(counts.loc[:2012], states, as_of=2012)
+    fit = fit_bounded_growth(counts.loc[:2012], aligned["capacity_states"], min_train=3)
+    expected = fit.predict(range(2013, 2025))["mean"]
+    assert bounded["mean"].to_numpy() == pytest.approx(expected.to_numpy())
+
+
+def test_forecast_counts_against_later_counts(counts, states):
+    forecasts = embassies.forecast_counts(counts, states, as_of=2012, horizon=12)
+    scored = {m: r.compare(counts) for m, r in forecasts.items()}
+    assert list(scored["line"].index) == [2014, 2017, 2022, 2023]
+    assert scored["no_change"]["error"].tolist() == [1, 3, 5, 5]
+    mae = {m: s["error"].abs().mean() for m, s in scored.items()}
+    assert mae["bounded"] < mae["no_change"] < mae["line"]
+
+
+def test_forecast_counts_vantage_after_the_last_count(counts, states):
+    forecasts = embassies.forecast_counts(counts, states, as_of=2015, horizon=5)
+    result = forecasts["bounded"]
+    assert result.origin == 2015 and result.training == (1980, 2014)
+    assert list(result.summary_frame().index) == list(range(2016, 2021))
+    assert (forecasts["no_change"].summary_frame()["mean"] == 153).all()
+    # Niue (May 2015) is known in 2015: the ceiling is 195
+    assert result.summary_frame()["upper_95"].max() < 195
+
+
+def test_forecast_counts_errors(counts, states):
+    with pytest.raises(ValueError, match="3 counts are known at 2000; at least 4 needed"):
+        embassies.forecast_counts(counts, states, as_of=2000, horizon=5)
+    with pytest.raises(ValueError, match="horizon must be at least 1"):
+        embassies.forecast_counts(counts, states, as_of=2012, horizon=0)
+
+
+def test_no_change_forecast_known_answer():
+    history = pd.Series([10.0, 12.0, 11.0], index=[2000, 2004, 2005])
+    out = embassies.no_change_forecast(history, [2006, 2009], levels=(80,))
+    # sigma^2 = mean(2^2 / 4, 1^2 / 1) = 1; t with 2 df
+    t80 = stats.t.ppf(0.9, 2)
+    assert out["mean"].tolist() == [11, 11]
+    assert out["upper_80"].tolist() == pytest.approx([11 + t80, 11 + 2 * t80])
+    assert out["lower_80"].tolist() == pytest.approx([11 - t80, 11 - 2 * t80])
+    capped = embassies.no_change_forecast(
+        history, [2006, 2009], levels=(80,), ceiling=pd.Series({2006: 12.0, 2009: 12.0})
+    )
+    assert capped["upper_80"].tolist() == pytest.approx([min(12, 11 + t80), 12])
+
+
+def test_no_change_forecast_errors():
+    with pytest.raises(ValueError, match="at least two counts"):
+        embassies.no_change_forecast(pd.Series([1.0], index=[2000]), [2001])
+    with pytest.raises(ValueError, match="year 2000 is not after the last count"):
+        embassies.no_change_forecast(pd.Series([1.0, 2.0], index=[1999, 2000]), [2000])
+
+
+def test_one_step_errors_no_change_beats_both(counts, states):
+    errors = embassies.one_step_errors(counts, states)
+    assert errors["year"].unique().tolist() == [2014, 2017, 2022, 2023]
+    assert errors["origin"].unique().tolist() == [2012, 2014, 2017, 2022]
+    no_change = errors[errors["model"] == "no_change"]
+    assert no_change["error"].tolist() == [1, 2, 2, 0]
+    mae = errors.assign(abs_error=errors["error"].abs()).groupby("model")["abs_error"].mean()
+    assert mae["no_change"] < mae["bounded"] < mae["line"]
+    with pytest.raises(ValueError, match="first=3 must be at least 4"):
+        embassies.one_step_errors(counts, states, first=3)
+
+
+def test_count_forecast_summary_names_the_model(counts, states):
+    forecasts = embassies.forecast_counts(counts, states, as_of=2012, horizon=3)
+    text = forecasts["bounded"].summary().as_text()
+    assert "Bounded curve" in text and "1980-2012" in text and "2015" in text
+    assert "no change" in forecasts["no_change"].summary().as_text()
+    assert forecasts["line"].method == "linear" and forecasts["no_change"].method == "naive"

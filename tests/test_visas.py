@@ -114,3 +114,71 @@ def test_months_inclusive(start, end, months):
 def test_months_inclusive_rejects_reversed_periods():
     with pytest.raises(ValueError, match="before it starts"):
         visas.months_inclusive(pd.Period("2012-12", "M"), pd.Period("2012-11", "M"))
+
+
+# --------------------------------------------------------------------------- rebase
+
+
+def _walk(log: bool = True, method: str = "drift"):
+    from analysis import models
+
+    history = pd.Series([100.0, 110.0, 121.0, 133.1, 146.41], index=range(2000, 2005))
+    return history, models.forecast(history, 3, method, log=log, calibrate=False)
+
+
+@pytest.mark.parametrize("method", ["naive", "drift"])
+def test_rebase_forecast_moves_a_log_path_in_proportion(method):
+    history, result = _walk(method=method)
+    moved = visas.rebase_forecast(result, history, level=2 * 146.41, origin=2010)
+    assert list(moved.index) == [2011, 2012, 2013]
+    assert moved.index.name == "year"
+    expected = result.summary_frame().to_numpy() * 2
+    assert moved.to_numpy() == pytest.approx(expected)
+    assert list(moved.columns) == list(result.summary_frame().columns)
+
+
+def test_rebase_forecast_equals_a_forecast_from_the_new_level():
+    """A drift path depends only on the changes and the last value."""
+    from analysis import models
+
+    history, result = _walk()
+    shifted = pd.Series(history.to_numpy() * 3, index=range(2010, 2015))
+    direct = models.forecast(shifted, 3, "drift", calibrate=False).summary_frame()
+    moved = visas.rebase_forecast(result, history, level=3 * 146.41, origin=2014)
+    pd.testing.assert_frame_equal(moved, direct, rtol=1e-9)
+
+
+def test_rebase_forecast_shifts_a_path_on_the_series_scale():
+    history, result = _walk(log=False)
+    moved = visas.rebase_forecast(result, history, level=146.41 + 10, origin=2004)
+    assert moved.to_numpy() == pytest.approx(result.summary_frame().to_numpy() + 10)
+
+
+def test_rebase_forecast_refuses_what_it_cannot_move():
+    from analysis import models
+
+    history, result = _walk()
+    line = models.forecast(history, 3, "linear", calibrate=False)
+    with pytest.raises(ValueError, match="'linear' is not a random walk"):
+        visas.rebase_forecast(line, history, 1.0, 2010)
+    with pytest.raises(ValueError, match="origin 2003 is before the forecast's origin 2004"):
+        visas.rebase_forecast(result, history, 1.0, 2003)
+    with pytest.raises(ValueError, match="level must be positive"):
+        visas.rebase_forecast(result, history, 0.0, 2010)
+    with pytest.raises(ValueError, match="history has no value for 2004"):
+        visas.rebase_forecast(result, history.loc[:2003], 1.0, 2010)
+
+
+def test_issuance_model_of_2009_2019_started_from_2024():
+    """The visa notebook's forward forecast: 2009-2019 changes, 2024's level."""
+    from analysis import models
+
+    issuance = data.series("visa_issuance")
+    run = issuance.loc[2009:2019]
+    assert run.index.tolist() == list(range(2009, 2020))  # unbroken
+    assert 2023 not in issuance.index  # only a lower bound
+    result = models.forecast(run, 6, "drift", calibrate=False)
+    moved = visas.rebase_forecast(result, run, issuance.loc[2024], 2024)
+    assert moved.index.tolist() == list(range(2025, 2031))
+    growth = moved["mean"].iloc[-1] / issuance.loc[2024]
+    assert growth == pytest.approx((run.loc[2019] / run.loc[2009]) ** (6 / 10))
