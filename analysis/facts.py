@@ -141,7 +141,7 @@ _NOTE_COUNTS = re.compile(
 ("FY2017 (2017年度): 62 Japanese NGOs, 35 countries and 1 region.")."""
 
 NGO_GRANT_COLUMNS = [
-    "period", "period_kind", "year", "fiscal_year", "projects", "amount_jpy",
+    "period", "period_kind", "year", "fiscal_year", "period_year", "projects", "amount_jpy",
     "amount_per_project_jpy", "amount_as_printed", "amount_value_type", "ngos", "countries",
     "regions", "source_url",
 ]  # fmt: skip
@@ -198,7 +198,9 @@ def ngo_grants(
     pandas.DataFrame
         One row per period, the report's first, then fiscal years in order: ``period``
         (label), ``period_kind``, ``year`` (Int64, the report's calendar year; NA for fiscal
-        years), ``fiscal_year`` (Int64; NA for the report), ``projects`` (projects),
+        years), ``fiscal_year`` (Int64; NA for the report), ``period_year`` (int64: the
+        year a period is named after, 2012 for the report and the first year of a fiscal
+        year -- for a chart axis, not for joining the rows), ``projects`` (projects),
         ``amount_jpy`` (yen; NaN where not printed), ``amount_per_project_jpy`` (yen per
         project, average), ``amount_as_printed``, ``amount_value_type`` (``rounded``: the
         amount was printed as 約…億円), ``ngos``, ``countries``, ``regions`` (counts; for
@@ -254,5 +256,44 @@ def ngo_grants(
     out = pd.DataFrame(rows)
     out["amount_per_project_jpy"] = out["amount_jpy"] / out["projects"]
     out = out.astype({"year": "Int64", "fiscal_year": "Int64"})
+    out["period_year"] = out["year"].fillna(out["fiscal_year"]).astype("int64")
     counts = ("projects", "amount_jpy", "ngos", "countries", "regions")
     return out.astype(dict.fromkeys(counts, "float64"))[NGO_GRANT_COLUMNS]
+
+
+JPF_COLUMNS = ["year", "reference_date", "ngos", "as_printed", "source"]
+
+
+def jpf_members(
+    *, figures: pd.DataFrame | None = None, rows: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """List every count of Japan Platform's member NGOs the data hold, the report's included.
+
+    Parameters
+    ----------
+    figures : pandas.DataFrame, optional
+        Report figures (default :func:`analysis.data.report_figures`): ``jpf_ngos``, as of
+        31 December 2012.
+    rows : pandas.DataFrame, optional
+        Rows of ``jpf_member_ngos`` (default :func:`analysis.data.load`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per count, by date: ``year`` (int64), ``reference_date`` (``YYYY-MM-DD``),
+        ``ngos`` (float64, member NGOs), ``as_printed``, ``source`` (the row's
+        ``source_url``, or ``"report"``). Years without a count are absent.
+    """
+    figures = data.report_figures() if figures is None else figures
+    rows = data.load("jpf_member_ngos") if rows is None else rows
+    report = figures.set_index("figure_id").loc["jpf_ngos"]
+    out = pd.DataFrame(
+        {
+            "year": [*rows["year"].astype("int64"), 2012],
+            "reference_date": [*rows["reference_date"].astype(str), str(report["period"])],
+            "ngos": [*rows["value"].astype("float64"), float(report["value"])],
+            "as_printed": [*rows["as_printed"].astype(str), str(report["as_printed"])],
+            "source": [*rows["source_url"].astype(str), "report"],
+        }
+    )
+    return out.sort_values("reference_date", kind="stable").reset_index(drop=True)[JPF_COLUMNS]

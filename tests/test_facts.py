@@ -110,6 +110,7 @@ def test_ngo_grants_sets_the_report_beside_fiscal_years(figures):
     assert grants["period_kind"].tolist()[0] == "calendar year, as of 31 December"
     assert grants["fiscal_year"].tolist()[1:] == [2017, 2021, 2023]
     assert grants["year"].tolist()[0] == 2012 and grants["year"].isna().sum() == 3
+    assert grants["period_year"].tolist() == [2012, 2017, 2021, 2023]
     assert grants["projects"].tolist() == [78, 113, 96, 109]
     assert math.isnan(grants.loc[0, "amount_jpy"])  # the report prints no yen
     assert grants["amount_jpy"].tolist()[1:] == [5.07e9, 5.7e9, 6.96e9]
@@ -131,3 +132,12 @@ def test_ngo_grants_refuse_unmatched_fiscal_years(figures):
     amounts = data.load("ngo_grant_amount_jpy")
     with pytest.raises(ValueError, match="amounts for"):
         facts.ngo_grants(figures=figures, projects=projects, amounts=amounts.iloc[:2])
+
+
+def test_jpf_members_join_the_report_count(figures):
+    jpf = facts.jpf_members(figures=figures)
+    assert list(jpf.columns) == facts.JPF_COLUMNS
+    assert jpf["year"].tolist() == [2003, 2012]
+    assert jpf["ngos"].tolist() == [17, 37]
+    assert jpf["reference_date"].tolist() == ["2003-12-18", "2012-12-31"]
+    assert jpf["source"].iloc[-1] == "report"
