@@ -8,7 +8,8 @@ Derived tables for the local-government section (各論3 地方自治体等と�
   the caller names (the census years need not be the count years: say so);
 - :func:`lump_contributions` -- the largest contributions to a change kept, the rest summed
   into one line, so that a chart stays readable and still adds up to the total;
-- :func:`group_contributions` -- contributions summed by group (e.g. region).
+- :func:`group_contributions` -- contributions summed by group (e.g. region);
+- :func:`sister_city_table` -- every sister-city figure the data hold, in one table.
 
 The unknown-prefecture remainder (key ``"unknown"``, 未定・不詳) has no inhabitants to be
 divided by: it is left out of rates and reported in ``attrs``; in contributions it stays a
@@ -22,7 +23,7 @@ from collections.abc import Iterable, Mapping
 import numpy as np
 import pandas as pd
 
-from analysis import composition, metadata
+from analysis import composition, data, metadata
 from analysis.composition import OTHER
 from analysis.prefectures import prefectures
 
@@ -30,10 +31,12 @@ UNKNOWN = metadata.UNKNOWN_KEY
 """Key of the unknown-prefecture remainder in ``resident_foreigners_by_prefecture``."""
 
 __all__ = [
+    "SISTER_CITY_INDICATORS",
     "UNKNOWN",
     "group_contributions",
     "lump_contributions",
     "prefecture_change",
+    "sister_city_table",
 ]
 
 
@@ -267,3 +270,49 @@ def group_contributions(
     _check_adds_up(out, total, "group_contributions")
     out.attrs.update(changes.attrs)
     return out
+
+
+SISTER_CITY_INDICATORS: dict[str, str] = {
+    "sister_city_affiliations": "Sister-city affiliations, all partners",
+    "sister_city_affiliations_by_country": "Sister-city affiliations with {key}",
+    "sister_city_local_governments": "Local governments with at least one affiliation",
+}
+"""The sister-city indicators (CLAIR counts) and how :func:`sister_city_table` names them."""
+
+
+def sister_city_table(rows: pd.DataFrame | None = None) -> pd.DataFrame:
+    """List every sister-city figure the data hold, by what it counts and date.
+
+    Parameters
+    ----------
+    rows : pandas.DataFrame, optional
+        Tidy rows of the :data:`SISTER_CITY_INDICATORS` (default: :func:`analysis.data.load`
+        of each, concatenated).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per figure, ordered by indicator (as in :data:`SISTER_CITY_INDICATORS`),
+        partner and date: ``indicator``, ``key`` (partner country, ``""`` for all),
+        ``what`` (plain words; underscores in country keys become spaces), ``year``
+        (int64), ``reference_date``, ``value`` (float64), ``unit`` (``affiliations`` or
+        ``local_governments``), ``as_printed``, ``official`` (bool: False where the row's
+        note says it comes from a secondary source), ``source_url``.
+    """
+    if rows is None:
+        rows = pd.concat([data.load(name) for name in SISTER_CITY_INDICATORS], ignore_index=True)
+    order = {name: i for i, name in enumerate(SISTER_CITY_INDICATORS)}
+    out = rows[rows["indicator"].isin(list(order))].copy()
+    out["what"] = [
+        SISTER_CITY_INDICATORS[ind].format(key=str(key).replace("_", " "))
+        for ind, key in zip(out["indicator"], out["key"], strict=True)
+    ]
+    out["official"] = ~out["note"].astype(str).str.startswith("Secondary source")
+    out = out.assign(_order=out["indicator"].map(order)).sort_values(
+        ["_order", "key", "reference_date"], kind="stable"
+    )
+    columns = [
+        "indicator", "key", "what", "year", "reference_date", "value", "unit", "as_printed",
+        "official", "source_url",
+    ]  # fmt: skip
+    return out[columns].astype({"year": "int64", "value": "float64"}).reset_index(drop=True)

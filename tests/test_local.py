@@ -157,3 +157,16 @@ def test_real_contributions_add_up_to_the_national_rise(real):
     assert by_region["change"].sum() == 1_735_321
     assert set(by_region["key"]) == {*regions, "unknown"}
     assert OTHER not in set(by_region["key"])
+
+
+def test_sister_city_table_lists_what_exists():
+    table = local.sister_city_table()
+    totals = table[table["indicator"] == "sister_city_affiliations"]
+    assert totals["value"].tolist() == [1_751, 1_786]
+    assert totals["reference_date"].tolist() == ["2019-06-01", "2022-07-01"]
+    assert totals["official"].tolist() == [False, True]  # 2019: an op-ed quoting CLAIR
+    nz = table[table["key"] == "New_Zealand"]
+    assert nz["what"].iloc[0] == "Sister-city affiliations with New Zealand"
+    assert nz["value"].tolist() == [41, 43, 43, 44]
+    assert table["indicator"].iloc[-1] == "sister_city_local_governments"
+    assert table["value"].iloc[-1] == 828
