@@ -102,3 +102,42 @@ def test_an_unknown_counter_in_the_figures_is_reported():
     )
     with pytest.raises(KeyError, match="'頭' of 'a'"):
         facts.fact_table("ngo", figures=figures)
+
+
+def test_ngo_grants_sets_the_report_beside_fiscal_years(figures):
+    grants = facts.ngo_grants(figures=figures)
+    assert list(grants.columns) == facts.NGO_GRANT_COLUMNS
+    assert grants["period_kind"].tolist()[0] == "calendar year, as of 31 December"
+    assert grants["fiscal_year"].tolist()[1:] == [2017, 2021, 2023]
+    assert grants["year"].tolist()[0] == 2012 and grants["year"].isna().sum() == 3
+    assert grants["period_year"].tolist() == [2012, 2017, 2021, 2023]
+    assert grants["projects"].tolist() == [78, 113, 96, 109]
+    assert math.isnan(grants.loc[0, "amount_jpy"])  # the report prints no yen
+    assert grants["amount_jpy"].tolist()[1:] == [5.07e9, 5.7e9, 6.96e9]
+    assert grants.loc[1, "amount_per_project_jpy"] == pytest.approx(5.07e9 / 113)
+    assert grants["ngos"].tolist()[:3] == [48, 62, 51] and math.isnan(grants.loc[3, "ngos"])
+    assert grants["countries"].tolist()[:3] == [28, 35, 35]
+    assert set(grants["amount_value_type"]) == {"", "rounded"}
+
+
+def test_counts_in_a_note():
+    note = "FY2017 (2017年度): 62 Japanese NGOs, 35 countries and 1 region."
+    assert facts.counts_in_note(note) == {"ngos": 62.0, "countries": 35.0, "regions": 1.0}
+    assert all(math.isnan(v) for v in facts.counts_in_note("FY2023 (令和5年度).").values())
+    assert all(math.isnan(v) for v in facts.counts_in_note(float("nan")).values())
+
+
+def test_ngo_grants_refuse_unmatched_fiscal_years(figures):
+    projects = data.load("ngo_grant_projects")
+    amounts = data.load("ngo_grant_amount_jpy")
+    with pytest.raises(ValueError, match="amounts for"):
+        facts.ngo_grants(figures=figures, projects=projects, amounts=amounts.iloc[:2])
+
+
+def test_jpf_members_join_the_report_count(figures):
+    jpf = facts.jpf_members(figures=figures)
+    assert list(jpf.columns) == facts.JPF_COLUMNS
+    assert jpf["year"].tolist() == [2003, 2012]
+    assert jpf["ngos"].tolist() == [17, 37]
+    assert jpf["reference_date"].tolist() == ["2003-12-18", "2012-12-31"]
+    assert jpf["source"].iloc[-1] == "report"
