@@ -837,6 +837,132 @@ def check_all() -> pd.DataFrame:
     )
 
 
+# --------------------------------------------------------------------------- presentation
+
+VERDICT_MEANINGS: dict[str, str] = {
+    "consistent": "The data match the printed figure, satisfy its bound, or show the "
+    "stated trend.",
+    "consistent-rounded": "The data match within the rounding the printed figure allows.",
+    "partly-consistent": "The data bear out one part of the claim and not another.",
+    "inconsistent": "The data contradict the claim.",
+    "not-checkable": "No data here measure what the claim counts.",
+}
+"""Each verdict of :data:`VERDICTS` in plain words, for readers (the module docstring
+gives the rules)."""
+
+
+def verdict_counts(checked: pd.DataFrame) -> pd.DataFrame:
+    """Count the claims of each verdict, every verdict listed (zeros kept).
+
+    Parameters
+    ----------
+    checked : pandas.DataFrame
+        The table of :func:`check_all` (or any subset of its rows).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per verdict in :data:`VERDICTS` order: ``verdict``, ``meaning``
+        (:data:`VERDICT_MEANINGS`) and ``claims`` (int64).
+    """
+    counts = checked["verdict"].value_counts().reindex(list(VERDICTS), fill_value=0)
+    return pd.DataFrame(
+        {
+            "verdict": list(VERDICTS),
+            "meaning": [VERDICT_MEANINGS[v] for v in VERDICTS],
+            "claims": counts.to_numpy(dtype="int64"),
+        }
+    )
+
+
+def verdicts_by_section(checked: pd.DataFrame) -> pd.DataFrame:
+    """Count the claims of each verdict in each section of the report.
+
+    Parameters
+    ----------
+    checked : pandas.DataFrame
+        The table of :func:`check_all`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per section that has claims, in the order of
+        :data:`analysis.metadata.SECTIONS` (the report's): ``section`` (code),
+        ``section_label`` (e.g. ``各論1(1) ビザ visas``), one int64 column per verdict of
+        :data:`VERDICTS` and ``claims`` (their sum).
+    """
+    unknown = sorted(set(checked["section"]) - set(metadata.SECTIONS))
+    if unknown:
+        raise ValueError(f"unknown section(s) {unknown}; expected {list(metadata.SECTIONS)}")
+    sections = [s for s in metadata.SECTIONS if s in set(checked["section"])]
+    table = (
+        checked.groupby(["section", "verdict"]).size().unstack(fill_value=0)
+        .reindex(index=sections, columns=list(VERDICTS), fill_value=0)
+        .astype("int64")
+    )  # fmt: skip
+    table["claims"] = table.sum(axis=1)
+    table.columns.name = None
+    out = table.reset_index()
+    out.insert(1, "section_label", out["section"].map(metadata.SECTIONS))
+    return out
+
+
+def rounding_intervals(checked: pd.DataFrame) -> pd.DataFrame:
+    """Show, for each rounded figure compared with one value, the range its print allows.
+
+    A figure printed rounded (``約714万人``, ``944万人``, ``約1.4倍近く``) allows every
+    value of an interval (:func:`analysis.printed.interval`); the claim is
+    ``consistent-rounded`` when the data fall inside it.
+
+    Parameters
+    ----------
+    checked : pandas.DataFrame
+        The table of :func:`check_all`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per claim whose check compares one printed figure (its ``figure_id``)
+        read as rounded with one observed value, in the order given: ``claim_id``,
+        ``claim``, ``as_printed`` (the figure as printed),
+        ``allowed_low`` and ``allowed_high`` (the interval's ends, in the figure's unit),
+        ``rule`` (the reading, in words), ``observed_value``, ``gap_pct`` (percent, as in
+        :func:`check_all`) and ``verdict``.
+    """
+    registry = {claim.claim_id: claim for claim in claims()}
+    rows = []
+    for rec in checked.itertuples(index=False):
+        claim = registry.get(rec.claim_id)
+        figure_id = None if claim is None else claim.arguments.get("figure_id")
+        if figure_id is None or math.isnan(rec.observed_value):
+            continue
+        printed = str(_figure(figure_id)["as_printed"])
+        allowed = interval(printed)
+        if not allowed.rounded:
+            continue
+        rows.append(
+            {
+                "claim_id": rec.claim_id,
+                "claim": rec.claim,
+                "as_printed": printed,
+                "allowed_low": allowed.low,
+                "allowed_high": allowed.high,
+                "rule": allowed.rule,
+                "observed_value": rec.observed_value,
+                "gap_pct": rec.gap_pct,
+                "verdict": rec.verdict,
+            }
+        )
+    columns = [
+        "claim_id", "claim", "as_printed", "allowed_low", "allowed_high", "rule",
+        "observed_value", "gap_pct", "verdict",
+    ]  # fmt: skip
+    return pd.DataFrame(rows, columns=columns).astype(
+        {"allowed_low": "float64", "allowed_high": "float64", "observed_value": "float64",
+         "gap_pct": "float64"}
+    )  # fmt: skip
+
+
 # --------------------------------------------------------------------------- rendering
 
 

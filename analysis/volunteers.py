@@ -244,9 +244,12 @@ def regional_totals(
         their shares of the national totals (``*_share_pct``, percent; その他 in the
         denominator whether or not its row is shown), ``sv_per_100_jocv``,
         ``population_2010_persons`` and ``population_share_pct`` (the region's share of
-        Japan's 2010 census population, to read a count share against), and
-        ``jocv_cumulative_per_100k``, ``sv_cumulative_per_100k`` (per 100,000
-        inhabitants). その他 has no population: NaN.
+        Japan's 2010 census population, to read a count share against),
+        ``jocv_cumulative_per_100k``, ``sv_cumulative_per_100k`` (cumulative volunteers
+        per 100,000 inhabitants of 2010) and ``jocv_2012_per_100k``,
+        ``sv_2012_per_100k`` (volunteers sent in 2012 alone, per 100,000 inhabitants of
+        2010: a check on the cumulative rates that does not divide fifty years of
+        dispatches by one year's population). その他 has no population: NaN.
     """
     df = _table(df)
     totals = national_totals(df)
@@ -268,9 +271,10 @@ def regional_totals(
     out["population_2010_persons"] = out["region_en"].map(people).astype("float64")
     out["population_share_pct"] = 100 * out["population_2010_persons"] / census.sum()
     for prog in ("jocv", "sv"):
-        out[f"{prog}_cumulative_per_100k"] = (
-            out[f"{prog}_cumulative_persons"] / out["population_2010_persons"] * PER_CAPITA_BASE
-        )
+        for period in ("cumulative", "2012"):
+            out[f"{prog}_{period}_per_100k"] = (
+                out[f"{prog}_{period}_persons"] / out["population_2010_persons"] * PER_CAPITA_BASE
+            )
     return out.astype({"prefectures": "int64", **dict.fromkeys(COUNT_COLUMNS, "int64")})
 
 
@@ -357,16 +361,19 @@ def national_per_capita(
     Returns
     -------
     Series
-        float64 ``jocv_cumulative_per_100k`` and ``sv_cumulative_per_100k``.
+        float64 ``jocv_cumulative_per_100k`` and ``sv_cumulative_per_100k`` (volunteers
+        sent to end-2012 per 100,000 inhabitants of 2010), then ``jocv_2012_per_100k`` and
+        ``sv_2012_per_100k`` (those sent in 2012 alone, same denominator).
     """
     population = data.series("japan_population") if population is None else population
     totals = national_totals(df)
-    japan_2010 = float(population.loc[2010])
+    japan_2010 = float(population.loc[CENSUS_YEAR])
     return pd.Series(
         {
-            f"{prog}_cumulative_per_100k": totals[f"{prog}_cumulative_persons"]
+            f"{prog}_{period}_per_100k": totals[f"{prog}_{period}_persons"]
             / japan_2010
             * PER_CAPITA_BASE
+            for period in ("cumulative", "2012")
             for prog in ("jocv", "sv")
         },
         dtype="float64",

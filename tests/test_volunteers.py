@@ -233,6 +233,28 @@ def test_national_per_capita_uses_the_2010_census(table):
     rates = volunteers.national_per_capita(table)
     assert rates["jocv_cumulative_per_100k"] == pytest.approx(37_532 / 128_057_352 * 1e5)
     assert rates["sv_cumulative_per_100k"] == pytest.approx(5_011 / 128_057_352 * 1e5)
+    # those sent in 2012 alone, over the same population
+    assert rates["jocv_2012_per_100k"] == pytest.approx(896 / 128_057_352 * 1e5)
+    assert rates["sv_2012_per_100k"] == pytest.approx(253 / 128_057_352 * 1e5)
+
+
+def test_kanto_sent_the_fewest_per_head_in_2012_alone(regions):
+    """Not an artefact of a 1965-2012 count over a 2010 population: 2012 alone agrees."""
+    kanto = regions.loc["Kanto"]
+    # 105 + 55 + 35 + 31 + 13 + 12 + 11 JOCV sent in 2012 from Kanto's seven prefectures
+    assert kanto["jocv_2012_persons"] == 262
+    assert kanto["jocv_2012_per_100k"] == pytest.approx(262 / 42_604_085 * 1e5)
+    assert regions["jocv_2012_per_100k"].idxmin() == "Kanto"
+    assert math.isnan(regions.loc[volunteers.OTHER_REGION, "sv_2012_per_100k"])
+
+
+def test_regional_rates_of_a_small_table():
+    population = small_population(["13", "31"], [2_000.0, 1_000.0])
+    out = volunteers.regional_totals(small_table(), population=population).set_index("region_en")
+    assert out.loc["Kanto", "jocv_cumulative_per_100k"] == pytest.approx(60 / 2_000 * 1e5)
+    assert out.loc["Kanto", "jocv_2012_per_100k"] == pytest.approx(6 / 2_000 * 1e5)
+    assert out.loc["Chugoku", "sv_2012_per_100k"] == pytest.approx(1 / 1_000 * 1e5)
+    assert out.loc["Kanto", "population_share_pct"] == pytest.approx(100 * 2 / 3)
 
 
 # --------------------------------------------------------------------------- series
