@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import hashlib
 import io
 import math
 import unicodedata
@@ -275,8 +276,8 @@ def format_number(value: float) -> str:
     decimals; smaller ones four significant digits. Charts use :func:`compact_number`.
     """
     if float(value).is_integer() or abs(value) >= 1000:
-        return f"{value:,.0f}"
-    return f"{value:.4g}"
+        return _minus(f"{value:,.0f}")
+    return _minus(f"{value:.4g}")
 
 
 def _value_formatter(value_format: str | None) -> Callable[[float], str]:
@@ -2142,4 +2143,7 @@ def table(
         styler = styler.hide(axis="index")
     if caption:
         styler = styler.set_caption(caption)
-    return styler
+    # a stable id (pandas draws a random one): the same table renders the same HTML, so a
+    # notebook's committed outputs stay current
+    digest = hashlib.sha1(df.to_csv().encode() + repr(sorted(labels.items())).encode())
+    return styler.set_uuid(f"t{digest.hexdigest()[:10]}")

@@ -50,6 +50,8 @@ CHECKS_TAG = "checks"
 """Cell tag of the verification cells (asserts of quoted numbers): not in the report."""
 IMAGE_MIMES = ("image/png", "image/jpeg")
 MIN_ALT_WORDS = 4
+CJK_CHARACTERS_PER_WORD = 2
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
 NBCONVERT_PLACEHOLDER_ALT = "No description has been provided for this image"
 
 _ADDRESS = re.compile(r"0x[0-9a-fA-F]{6,}")
@@ -370,7 +372,9 @@ def alt_text_problem(text: str) -> str | None:
 
     Alt text states the chart's finding in one sentence, so it must have at least
     :data:`MIN_ALT_WORDS` words and be neither nbconvert's placeholder nor an object's repr
-    such as matplotlib's ``<Figure size 800x450 with 1 Axes>``.
+    such as matplotlib's ``<Figure size 800x450 with 1 Axes>``. Japanese is written without
+    spaces: there, every :data:`CJK_CHARACTERS_PER_WORD` kanji or kana count as a word
+    (``入国外国人は2011年に24 %減少`` is a finding; ``入国者数`` is not).
     """
     text = text.strip()
     if not text:
@@ -379,7 +383,7 @@ def alt_text_problem(text: str) -> str | None:
         return "nbconvert's placeholder, not a description"
     if _OBJECT_REPR.fullmatch(text):
         return f"an object's repr {text!r}, not a description"
-    words = len(text.split())
+    words = len(text.split()) + len(_CJK.findall(text)) // CJK_CHARACTERS_PER_WORD
     if words < MIN_ALT_WORDS:
         return f"{text!r} has {words} word(s); a finding needs at least {MIN_ALT_WORDS}"
     return None
@@ -533,11 +537,29 @@ def _link_bare_urls(soup: BeautifulSoup) -> None:
 
 
 def _for_readers(page: str) -> str:
-    """Post-process an exported page: tables in scroll boxes, bare URLs as links."""
+    """Post-process an exported page: tables in scroll boxes, bare URLs and notebooks as links."""
     soup = BeautifulSoup(page, features="html.parser")
     _wrap_tables(soup)
     _link_bare_urls(soup)
+    _link_pages(soup)
     return str(soup)
+
+
+_NOTEBOOK_LINK = re.compile(r"^(?:\./)?(?P<stem>[0-9][0-9]_[^/#?]+)\.ipynb(?P<anchor>#.*)?$")
+
+
+def _link_pages(soup: BeautifulSoup) -> None:
+    """Point links to sibling notebooks (``01_overview.ipynb``) at their report pages.
+
+    ``00_summary`` is the report's first page, ``index.html``.
+    """
+    for link in soup.find_all("a", href=_NOTEBOOK_LINK):
+        match = _NOTEBOOK_LINK.match(str(link["href"]))
+        if match is None:
+            continue
+        stem = match["stem"]
+        page = INDEX_PAGE if stem == SUMMARY_STEM else f"{stem}.html"
+        link["href"] = page + (match["anchor"] or "")
 
 
 def _exporter(require_alt: bool) -> HTMLExporter:

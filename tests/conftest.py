@@ -36,14 +36,15 @@ def _entries() -> dict[Path, set[str]]:
 def pytest_configure(config: pytest.Config) -> None:
     """Redirect caches into pytest's temporary folder; remember what /tmp and $HOME held."""
     config.stash[_BEFORE] = _entries()
-    root = Path(config._tmp_path_factory.getbasetemp()) / "environment"
+    # short names: Chromium's socket path (under TMPDIR) must stay under 108 bytes
+    root = Path(config._tmp_path_factory.getbasetemp()) / "env"
     for name in _REDIRECTED:
         folder = root / name.lower()
         folder.mkdir(parents=True, exist_ok=True)
         os.environ[name] = str(folder)
     # Temporary files of this process and of every process it starts (kernels, browser,
     # uv) go there too; tempfile caches its folder, so reset it as well.
-    tmp = root / "tmp"
+    tmp = root / "t"
     tmp.mkdir(exist_ok=True)
     os.environ["TMPDIR"] = str(tmp)
     tempfile.tempdir = str(tmp)
@@ -152,7 +153,7 @@ def browser_home():
     Playwright removes the profile it makes, but Chromium also writes
     ``~/.config/chromium/Crash Reports`` and ``~/.cache/dconf`` under the real HOME.
     """
-    with tempfile.TemporaryDirectory(prefix="browser-home-") as home:
+    with tempfile.TemporaryDirectory(prefix="bh-") as home:
         yield Path(home)
 
 

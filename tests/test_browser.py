@@ -6,10 +6,8 @@ served by ``http.server`` on 127.0.0.1:
 - ``fixtures``: ``tests/fixtures/report/``, a summary and two section notebooks made as
   the notebooks are to be made (charts 560 px wide with alt texts, a ``checks`` cell, a
   wide table, a long URL, Japanese text). Every check must pass on it.
-- ``notebooks``: the committed ``notebooks/``, rendered with ``require_alt=False`` since
-  they predate alt texts. The two checks that wait for the notebooks' alt texts and the
-  theme's phone-sized charts are ``xfail(strict=True)`` for them (:func:`both_reports`):
-  they fail today, and the suite fails as soon as they pass, so that the marks go.
+- ``notebooks``: the committed ``notebooks/``, rendered as ``make report`` renders them
+  (every chart must carry alt text).
 
 Every page is loaded from the index's links at 1280 px (desktop) and 390 px (a phone);
 the committed notebooks' pages are saved as full-page screenshots in
@@ -126,17 +124,9 @@ CONTROL_PAGE = f"""<!DOCTYPE html>
 """
 
 
-def both_reports(waits_for: str | None = None) -> pytest.MarkDecorator:
-    """Parametrize ``report`` over both reports.
-
-    With ``waits_for``, the committed notebooks' case is ``xfail(strict=True)`` until
-    they have what it names.
-    """
-    marks = []
-    if waits_for:
-        reason = f"the committed notebooks wait for {waits_for}; remove the mark then"
-        marks = [pytest.mark.xfail(strict=True, reason=reason)]
-    return pytest.mark.parametrize("report", ["fixtures", pytest.param("notebooks", marks=marks)])
+def both_reports() -> pytest.MarkDecorator:
+    """Parametrize ``report`` over both reports."""
+    return pytest.mark.parametrize("report", ["fixtures", "notebooks"])
 
 
 def reading_order(report: str) -> list[tuple[str, Path | None]]:
@@ -368,7 +358,7 @@ def site() -> Iterator[tuple[str, Path]]:
         for report, paths in REPORTS.items():
             (root / "notebooks" / report).mkdir(parents=True)
             copies = [Path(shutil.copy(p, root / "notebooks" / report / p.name)) for p in paths]
-            render_html(copies, root / report, require_alt=report == "fixtures")
+            render_html(copies, root / report)
         (root / "control").mkdir()
         (root / "control" / "broken.html").write_text(CONTROL_PAGE, encoding="utf-8")
         server = http.server.ThreadingHTTPServer(
@@ -455,7 +445,7 @@ def test_every_image_loaded_one_per_chart_shown(visits, report):
     assert all(shown == expected for shown, expected in counts.values()), counts
 
 
-@both_reports(waits_for="alt texts on their charts")
+@both_reports()
 def test_every_image_has_alt_text_stating_a_finding(visits, report):
     assert_no_faults(alt_problems, pages(visits, report, "desktop"))
 
@@ -492,7 +482,7 @@ def test_pages_fit_a_phone_without_sideways_scrolling(visits, report):
     assert_no_faults(too_wide, pages(visits, report, "mobile"))
 
 
-@both_reports(waits_for="the theme's charts sized for a phone")
+@both_reports()
 def test_chart_text_is_legible_on_a_phone(visits, report):
     assert_no_faults(illegible_charts, pages(visits, report, "mobile"))
 

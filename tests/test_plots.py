@@ -597,7 +597,7 @@ def test_charts_use_compact_ticks():
 @pytest.mark.parametrize(
     ("value", "text"),
     [(7140000.0, "7,140,000"), (2.638741e10, "26,387,410,000"), (1.3534, "1.353"),
-     (0.0466, "0.0466"), (1234.5678, "1,235"), (-24.44, "-24.44"), (0.0, "0")],
+     (0.0466, "0.0466"), (1234.5678, "1,235"), (-24.44, "−24.44"), (0.0, "0")],
 )
 def test_format_number_for_tables(value, text):
     assert plots.format_number(value) == text

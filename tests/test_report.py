@@ -3,8 +3,7 @@
 Each notebook execution starts one kernel (about 1 s); there are three here. Rendering
 needs no kernel: tests/fixtures/report/ holds a small report with stored outputs, made as
 the notebooks are to be made (a summary, charts with alt texts, cells tagged ``checks``).
-The reader checks of tables also run on the committed notebooks, xfail(strict) until
-those are rewritten for readers.
+The reader checks of tables also run on the committed notebooks.
 """
 
 from __future__ import annotations
@@ -19,6 +18,7 @@ import pytest
 from bs4 import BeautifulSoup
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
+from analysis import report
 from analysis.report import (
     NBCONVERT_PLACEHOLDER_ALT,
     NOTEBOOK_GLOB,
@@ -366,6 +366,8 @@ def test_a_jpeg_gets_its_alt_text_too(tmp_path):
         ("<seaborn.axisgrid.FacetGrid at 0x7f3a2c1b9e50>", False),
         (NBCONVERT_PLACEHOLDER_ALT, False),
         ("Entrants by year", False),
+        ("入国外国人は2011年に24 %減少", True),  # Japanese has no spaces between words
+        ("入国者数", False),
     ],
 )
 def test_alt_text_must_state_a_finding(text, usable):
@@ -454,18 +456,16 @@ def test_the_fixture_tables_read_well(fixture_report):
 
 
 COMMITTED = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob(NOTEBOOK_GLOB))
-WAITING = "the committed notebooks predate the reader-facing tables; remove the mark then"
 
 
 @pytest.fixture(scope="module")
 def committed_report(tmp_path_factory) -> dict[str, BeautifulSoup]:
-    """{page file name: parsed page} of the committed notebooks, alt texts not required."""
+    """{page file name: parsed page} of the committed notebooks, rendered as `make report` does."""
     outdir = tmp_path_factory.mktemp("committed")
-    render_html(COMMITTED, outdir, require_alt=False)
+    render_html(COMMITTED, outdir)
     return {page.name: soup(page.read_text(encoding="utf-8")) for page in outdir.iterdir()}
 
 
-@pytest.mark.xfail(strict=True, reason=WAITING)
 def test_committed_tables_show_no_missing_values(committed_report):
     found = [
         f"{name}: {p}" for name, page in committed_report.items() for p in table_problems(page)
@@ -473,7 +473,6 @@ def test_committed_tables_show_no_missing_values(committed_report):
     assert not found, "\n".join(found)
 
 
-@pytest.mark.xfail(strict=True, reason=WAITING)
 def test_committed_tables_have_no_code_column_names(committed_report):
     found = [
         f"{name}: {p}" for name, page in committed_report.items() for p in code_column_names(page)
@@ -481,10 +480,19 @@ def test_committed_tables_have_no_code_column_names(committed_report):
     assert not found, "\n".join(found)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AltTextError,
-    reason="the committed notebooks predate alt texts on charts; remove the mark then",
-)
-def test_the_committed_notebooks_render_with_alt_texts(tmp_path):
-    render_html(COMMITTED, tmp_path / "report")
+def test_the_committed_notebooks_render_with_alt_texts(committed_report):
+    images = [img for page in committed_report.values() for img in page.find_all("img")]
+    assert len(images) >= 30
+    assert all(len(img["alt"].split()) >= 4 for img in images)
+
+
+def test_links_to_notebooks_point_at_their_pages():
+    page = (
+        '<html><body><a href="01_overview.ipynb">01</a> <a href="./03_x.ipynb#who">03</a> '
+        '<a href="00_summary.ipynb">summary</a> <a href="https://x/01_a.ipynb">remote</a> '
+        '<a href="notes.ipynb">other</a></body></html>'
+    )
+    hrefs = re.findall(r'href="([^"]*)"', report._for_readers(page))
+    assert hrefs == [
+        "01_overview.html", "03_x.html#who", "index.html", "https://x/01_a.ipynb", "notes.ipynb",
+    ]  # fmt: skip
