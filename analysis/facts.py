@@ -9,8 +9,6 @@ re-typing any value.
 
 from __future__ import annotations
 
-import re
-
 import numpy as np
 import pandas as pd
 
@@ -134,9 +132,6 @@ def fact_table(
 
 # --------------------------------------------------------------------------- NGO grants
 
-_NOTE_COUNTS = re.compile(
-    r"(?P<ngos>\d+) Japanese NGOs, (?P<countries>\d+) countries and (?P<regions>\d+) regions?"
-)
 """How a row's note records the counts the source prints beside the projects
 ("FY2017 (2017年度): 62 Japanese NGOs, 35 countries and 1 region.")."""
 
@@ -145,31 +140,6 @@ NGO_GRANT_COLUMNS = [
     "amount_per_project_jpy", "amount_as_printed", "amount_value_type", "ngos", "countries",
     "regions", "source_url",
 ]  # fmt: skip
-
-
-def counts_in_note(note: object) -> dict[str, float]:
-    """Read the NGOs, countries and regions a source printed, as recorded in a row's note.
-
-    Parameters
-    ----------
-    note : str or None/NaN
-        The ``note`` of a ``ngo_grant_projects`` row.
-
-    Returns
-    -------
-    dict
-        ``ngos``, ``countries``, ``regions`` (float counts), NaN where the note records none.
-
-    Examples
-    --------
-    >>> counts_in_note("FY2021 (2021年度): 51 Japanese NGOs, 35 countries and 1 region.")
-    {'ngos': 51.0, 'countries': 35.0, 'regions': 1.0}
-    """
-    found = _NOTE_COUNTS.search(note) if isinstance(note, str) else None
-    keys = ("ngos", "countries", "regions")
-    if found is None:
-        return dict.fromkeys(keys, float("nan"))
-    return {key: float(found[key]) for key in keys}
 
 
 def ngo_grants(
@@ -204,8 +174,8 @@ def ngo_grants(
         ``amount_jpy`` (yen; NaN where not printed), ``amount_per_project_jpy`` (yen per
         project, average), ``amount_as_printed``, ``amount_value_type`` (``rounded``: the
         amount was printed as 約…億円), ``ngos``, ``countries``, ``regions`` (counts; for
-        fiscal years as the source printed them, recorded in the row's note; NaN where
-        not printed) and ``source_url`` (empty for the report).
+        fiscal years ``ngo_grant_ngos``, ``ngo_grant_countries``, ``ngo_grant_regions``;
+        NaN where not printed) and ``source_url`` (empty for the report).
 
     Raises
     ------
@@ -230,6 +200,11 @@ def ngo_grants(
         "regions": value["ngo_grant_regions"],
         "source_url": "",
     }
+    counts = {
+        (key, int(fy)): float(value)
+        for key in ("ngos", "countries", "regions")
+        for fy, value in data.series(f"ngo_grant_{key}").items()
+    }
     by_year = projects.set_index("fiscal_year")
     money = amounts.set_index("fiscal_year")
     if set(by_year.index) != set(money.index):
@@ -249,7 +224,7 @@ def ngo_grants(
                 "amount_jpy": float(money.loc[fy, "value"]),
                 "amount_as_printed": str(money.loc[fy, "as_printed"]),
                 "amount_value_type": str(money.loc[fy, "value_type"]),
-                **counts_in_note(by_year.loc[fy, "note"]),
+                **{key: counts.get((key, fy), np.nan) for key in ("ngos", "countries", "regions")},
                 "source_url": str(by_year.loc[fy, "source_url"]),
             }
         )
@@ -257,8 +232,8 @@ def ngo_grants(
     out["amount_per_project_jpy"] = out["amount_jpy"] / out["projects"]
     out = out.astype({"year": "Int64", "fiscal_year": "Int64"})
     out["period_year"] = out["year"].fillna(out["fiscal_year"]).astype("int64")
-    counts = ("projects", "amount_jpy", "ngos", "countries", "regions")
-    return out.astype(dict.fromkeys(counts, "float64"))[NGO_GRANT_COLUMNS]
+    numeric = ("projects", "amount_jpy", "ngos", "countries", "regions")
+    return out.astype(dict.fromkeys(numeric, "float64"))[NGO_GRANT_COLUMNS]
 
 
 JPF_COLUMNS = ["year", "reference_date", "ngos", "as_printed", "source"]

@@ -59,6 +59,7 @@ UNITS: dict[str, str] = {
     "projects": "projects (事業, 件)",
     "jpy": "Japanese yen",
     "ngos": "non-governmental organisations",
+    "regions": "regions that are not countries (地域)",
 }
 """Every unit a value may be in, and what it counts."""
 
@@ -589,6 +590,37 @@ INDICATORS: tuple[Indicator, ...] = (
         "Amount of Grant Assistance for Japanese NGO Projects in the fiscal year, in yen.",
         "jpy",
         "Printed rounded (約…億円); fiscal years, only some printed.",
+        "ngo",
+        ("mofa_ngo_grants",),
+        first_year=2002,
+        time="fiscal_year",
+    ),
+    _I(
+        "ngo_grant_ngos",
+        "Japanese NGOs that carried out projects funded by Grant Assistance for Japanese "
+        "NGO Projects in the fiscal year.",
+        "ngos",
+        "Fiscal years (April-March); FY2017 and FY2021 only (FY2023's release gives none).",
+        "ngo",
+        ("mofa_ngo_grants",),
+        first_year=2002,
+        time="fiscal_year",
+    ),
+    _I(
+        "ngo_grant_countries",
+        "Countries where those projects were carried out, in the fiscal year.",
+        "countries",
+        "Fiscal years (April-March); FY2017 and FY2021 only (FY2023's release gives none).",
+        "ngo",
+        ("mofa_ngo_grants",),
+        first_year=2002,
+        time="fiscal_year",
+    ),
+    _I(
+        "ngo_grant_regions",
+        "Regions that are not countries (地域) where those projects were carried out.",
+        "regions",
+        "Fiscal years (April-March); FY2017 and FY2021 only (FY2023's release gives none).",
         "ngo",
         ("mofa_ngo_grants",),
         first_year=2002,

@@ -351,3 +351,35 @@ def test_format_table_wraps_long_words():
 
 def text_count(lines, char):
     return sum(line.count(char) for line in lines)
+
+
+# --------------------------------------------------------------------------- for readers
+
+
+def test_verdict_counts_list_every_verdict_and_add_up(table):
+    counts = claims.verdict_counts(table).set_index("verdict")
+    assert list(counts.index) == list(VERDICTS)
+    assert counts["claims"].sum() == 36
+    assert counts.loc["inconsistent", "claims"] == 0  # zeros are kept
+    assert counts.loc["partly-consistent", "claims"] == 1
+    assert counts["meaning"].str.len().min() > 20
+
+
+def test_verdicts_by_section_follow_the_reports_order(table):
+    by_section = claims.verdicts_by_section(table)
+    assert by_section["section"].tolist()[0] == "overview"
+    assert by_section["claims"].sum() == 36
+    assert (by_section[list(VERDICTS)].sum(axis=1) == by_section["claims"]).all()
+    ngo = by_section.set_index("section").loc["ngo"]
+    assert ngo["not-checkable"] == ngo["claims"] == 4
+    with pytest.raises(ValueError, match="unknown section"):
+        claims.verdicts_by_section(table.assign(section="weather"))
+
+
+def test_rounding_intervals_show_what_each_rounded_print_allows(table):
+    rounded = claims.rounding_intervals(table).set_index("claim_id")
+    entrants = rounded.loc["entrants_2011"]
+    assert (entrants["allowed_low"], entrants["allowed_high"]) == (7_135_000, 7_145_000)
+    assert entrants["allowed_low"] <= entrants["observed_value"] <= entrants["allowed_high"]
+    assert set(rounded["verdict"]) == {"consistent-rounded"}
+    assert len(rounded) == 7

@@ -120,11 +120,13 @@ def test_ngo_grants_sets_the_report_beside_fiscal_years(figures):
     assert set(grants["amount_value_type"]) == {"", "rounded"}
 
 
-def test_counts_in_a_note():
-    note = "FY2017 (2017年度): 62 Japanese NGOs, 35 countries and 1 region."
-    assert facts.counts_in_note(note) == {"ngos": 62.0, "countries": 35.0, "regions": 1.0}
-    assert all(math.isnan(v) for v in facts.counts_in_note("FY2023 (令和5年度).").values())
-    assert all(math.isnan(v) for v in facts.counts_in_note(float("nan")).values())
+def test_ngo_grant_counts_come_from_their_own_rows():
+    """MOFA printed 62 NGOs in 35 countries and 1 region for FY2017, 51 for FY2021."""
+    grants = facts.ngo_grants().set_index("period_year")
+    assert grants.loc[2017, ["ngos", "countries", "regions"]].tolist() == [62, 35, 1]
+    assert grants.loc[2021, ["ngos", "countries", "regions"]].tolist() == [51, 35, 1]
+    assert grants.loc[2023, ["ngos", "countries", "regions"]].isna().all()
+    assert data.load("ngo_grant_ngos").set_index("fiscal_year").loc[2017, "as_printed"] == "62団体"
 
 
 def test_ngo_grants_refuse_unmatched_fiscal_years(figures):
